@@ -1,0 +1,3 @@
+"""wagtail-kanskaart: residents turn a neighbourhood idea into action."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Admin screens for editors. ``wagtail_hooks.py`` wires them up."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WagtailKanskaartConfig(AppConfig):
+    name = "wagtail_kanskaart"
+    label = "wagtail_kanskaart"
+    verbose_name = _("Kanskaart")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks, signals  # noqa: F401  (they register on import)

@@ -1,0 +1,62 @@
+"""The one place that reads ``KANSKAART_*`` settings, with their defaults.
+
+Every setting is documented in ``docs/reference/settings.md``. Read a value
+with ``kanskaart_settings.NAME``; the value is looked up on each access, so
+``override_settings`` in tests works.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+DEFAULTS = {
+    # Amounts in euros. A municipality page or a budget page may set lower or
+    # higher values; these apply where they leave a field empty.
+    "INSTANT_GRANT_LIMIT": Decimal("250.00"),
+    "MAX_REQUEST_AMOUNT": Decimal("500.00"),
+    "RESIDENT_CAP": Decimal("500.00"),
+    "MIN_REQUEST_AMOUNT": Decimal("1.00"),
+    # (value, label) pairs for the kinds of support a resident can ask for.
+    "SUPPORT_KINDS": [
+        ("organise", _("Help to organise the activity")),
+        ("promote", _("Help to reach neighbours (flyers, social media)")),
+        ("rules", _("Help with permits and rules")),
+        ("other", _("Something else")),
+    ],
+    # How many days ahead a room can be booked.
+    "SPACE_BOOKING_DAYS_AHEAD": 120,
+    # The key behind status tokens. None means settings.SECRET_KEY. Changing
+    # it makes every status link that was sent before invalid.
+    "STATUS_TOKEN_SECRET": None,
+    # Channel name -> dotted path of a notifications.channels.BaseChannel.
+    "NOTIFICATION_CHANNELS": {
+        "email": "wagtail_kanskaart.notifications.channels.EmailChannel",
+    },
+    "NOTIFICATION_MAX_ATTEMPTS": 8,
+    # The sender of e-mail to residents and staff. None means
+    # settings.DEFAULT_FROM_EMAIL.
+    "FROM_EMAIL": None,
+    # The time zone in which dates and times are shown and rooms are booked.
+    "TIME_ZONE": "Europe/Amsterdam",
+}
+
+
+class KanskaartSettings:
+    """Attribute access to ``KANSKAART_<NAME>`` with the defaults above."""
+
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown kanskaart setting: {name}")
+        return getattr(settings, f"KANSKAART_{name}", DEFAULTS[name])
+
+    @property
+    def status_token_secret(self) -> str:
+        return self.STATUS_TOKEN_SECRET or settings.SECRET_KEY
+
+    @property
+    def from_email(self) -> str:
+        return self.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
+
+
+kanskaart_settings = KanskaartSettings()

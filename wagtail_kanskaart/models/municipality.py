@@ -1,0 +1,176 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+cbs_code_validator = RegexValidator(
+    r"^(WK|BU)\d{6,8}$",
+    _("Enter a CBS code such as WK167400 or BU16740001."),
+)
+
+money_validators = [MinValueValidator(Decimal("0.00"))]
+
+
+class MunicipalityPage(Page):
+    """The root of one municipality's section, with its settings.
+
+    Neighbourhoods, spaces and support contacts are separate models that point
+    here, so that page revisions never delete data that requests refer to.
+    """
+
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("Shown at the top of the municipality page."),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail address"),
+        blank=True,
+        help_text=_("Residents can write to this address with questions."),
+    )
+    editors_email = models.EmailField(
+        _("e-mail address for new requests"),
+        blank=True,
+        help_text=_("Gets a message for every new request. Leave empty for none."),
+    )
+    privacy_url = models.URLField(
+        _("privacy statement URL"),
+        blank=True,
+        help_text=_("The form links to this page."),
+    )
+    instant_grant_limit = models.DecimalField(
+        _("instant grant limit (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text=_(
+            "Requests up to this amount are granted at once. "
+            "Leave empty to use the default."
+        ),
+    )
+    max_request_amount = models.DecimalField(
+        _("maximum per request (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text=_("Residents cannot ask for more. Leave empty to use the default."),
+    )
+    resident_cap = models.DecimalField(
+        _("maximum per resident per budget (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text=_(
+            "Above this total a request goes to an editor. "
+            "Leave empty to use the default."
+        ),
+    )
+    publish_initiatives_at_once = models.BooleanField(
+        _("publish initiatives at once"),
+        default=False,
+        help_text=_(
+            "When off, every new initiative page waits in the moderation workflow."
+        ),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_email"),
+                FieldPanel("editors_email"),
+                FieldPanel("privacy_url"),
+            ],
+            heading=_("Contact and privacy"),
+        ),
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("instant_grant_limit"),
+                FieldPanel("max_request_amount"),
+                FieldPanel("resident_cap"),
+                FieldPanel("publish_initiatives_at_once"),
+            ],
+            heading=_("Limits and publishing"),
+        ),
+    ]
+
+    subpage_types = [
+        "wagtail_kanskaart.BudgetPage",
+        "wagtail_kanskaart.RequestFormPage",
+        "wagtail_kanskaart.InitiativePage",
+        "wagtail_kanskaart.StoryPage",
+    ]
+    template = "wagtail_kanskaart/municipality_page.html"
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..transparency import municipality_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(municipality_context(self))
+        return context
+
+    @property
+    def form_page(self):
+        from .form_page import RequestFormPage
+
+        return RequestFormPage.objects.child_of(self).live().first()
+
+
+class Neighbourhood(models.Model):
+    """An area within a municipality (wijk or buurt)."""
+
+    municipality = models.ForeignKey(
+        MunicipalityPage,
+        on_delete=models.CASCADE,
+        related_name="neighbourhoods",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        help_text=_("Used in addresses, for example ?wijk=kalsdonk."),
+    )
+    cbs_code = models.CharField(
+        _("CBS code"),
+        max_length=10,
+        blank=True,
+        validators=[cbs_code_validator],
+    )
+
+    panels = [
+        FieldPanel("municipality"),
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("cbs_code"),
+    ]
+
+    class Meta:
+        verbose_name = _("neighbourhood")
+        verbose_name_plural = _("neighbourhoods")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "slug"],
+                name="kanskaart_neighbourhood_slug_unique",
+            )
+        ]
+
+    def __str__(self):
+        return self.name

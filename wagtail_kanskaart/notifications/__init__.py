@@ -1,0 +1,1 @@
+"""Messages to residents and staff: stored in an outbox, sent after commit."""

@@ -1,0 +1,181 @@
+"""Queue notifications with a request and send them after the commit.
+
+Rows are written in the intake transaction, so a message is never lost. A
+task sends each one after the commit; a failure is stored with a later
+``next_attempt_at`` and ``kanskaart_send_notifications`` tries again, with a
+backoff that doubles per attempt, until ``KANSKAART_NOTIFICATION_MAX_ATTEMPTS``.
+"""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..conf import kanskaart_settings
+from ..models import Notification
+from ..models.requests import NeedKind
+from .channels import Message, get_channel
+
+logger = logging.getLogger("wagtail_kanskaart")
+
+Audience = Notification.Audience
+
+
+def _recipients(request, event):
+    """Yield (audience, channel, address) for everyone who hears of this event."""
+    if request.email:
+        yield Audience.RESIDENT, "email", request.email
+    elif request.phone:
+        yield Audience.RESIDENT, "sms", request.phone
+
+    needs = {need.kind: need for need in request.need_set.all()}
+    support_need = needs.get(NeedKind.SUPPORT)
+    if support_need and "contact" in support_need.details:
+        from ..models import SupportContact
+
+        contact = SupportContact.objects.filter(pk=support_need.details["contact"]).first()
+        if contact and contact.email:
+            yield Audience.SUPPORT, "email", contact.email
+
+    for booking in request.bookings.select_related("space"):
+        if booking.space.manager_email:
+            yield Audience.SPACE_MANAGER, "email", booking.space.manager_email
+
+    if request.municipality.editors_email:
+        yield Audience.EDITORS, "email", request.municipality.editors_email
+
+
+def queue_notifications(request, event):
+    """Store the notifications of an event and send them after the commit."""
+    notifications = []
+    seen = set()
+    for audience, channel, address in _recipients(request, event):
+        if (audience, address) in seen:
+            continue
+        seen.add((audience, address))
+        status = Notification.Status.PENDING
+        if get_channel(channel) is None:
+            status = Notification.Status.SKIPPED
+        notifications.append(
+            Notification.objects.create(
+                request=request,
+                event=event,
+                audience=audience,
+                channel=channel,
+                recipient=address,
+                status=status,
+            )
+        )
+    pending = [n.pk for n in notifications if n.status == Notification.Status.PENDING]
+    transaction.on_commit(lambda: enqueue(pending))
+    return notifications
+
+
+def queue_submit_notifications(request):
+    return queue_notifications(request, "submitted")
+
+
+def enqueue(notification_ids):
+    from .tasks import send_notification
+
+    for notification_id in notification_ids:
+        try:
+            send_notification.enqueue(notification_id)
+        except Exception:
+            # The row stays pending; kanskaart_send_notifications picks it up.
+            logger.exception("Could not queue notification %s", notification_id)
+
+
+def render(notification) -> Message:
+    from ..intake.outcome import build_outcome
+    from ..views.urls import status_url
+
+    request = notification.request
+    with translation.override(request.language):
+        context = {
+            "request": request,
+            "outcome": build_outcome(request),
+            "status_url": status_url(request),
+            "audience": notification.audience,
+            "event": notification.event,
+        }
+        template = f"wagtail_kanskaart/notifications/{notification.event}_{notification.audience}"
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+    return Message(
+        recipient=notification.recipient,
+        subject=" ".join(subject.split()),
+        body=body,
+        language=request.language,
+    )
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(minutes=2 ** min(attempts, 10))
+
+
+def deliver(notification_id: int) -> str:
+    """Send one due notification; on failure schedule the next attempt."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("request__municipality")
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if notification is None:
+            return "gone"
+        channel = get_channel(notification.channel)
+        if channel is None:
+            notification.status = Notification.Status.SKIPPED
+            notification.save(update_fields=["status"])
+            return notification.status
+
+        notification.attempts += 1
+        try:
+            channel.send(render(notification))
+        except Exception as error:
+            notification.last_error = f"{type(error).__name__}"[:200]
+            if notification.attempts >= kanskaart_settings.NOTIFICATION_MAX_ATTEMPTS:
+                notification.status = Notification.Status.FAILED
+                logger.error(
+                    "Notification %s failed for good after %s attempts: %s",
+                    notification.pk,
+                    notification.attempts,
+                    notification.last_error,
+                )
+            else:
+                notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
+                logger.warning(
+                    "Notification %s failed (attempt %s, %s); retrying after %s",
+                    notification.pk,
+                    notification.attempts,
+                    notification.last_error,
+                    notification.next_attempt_at.isoformat(),
+                )
+        else:
+            notification.status = Notification.Status.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+        notification.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+        )
+        return notification.status
+
+
+def deliver_due(limit=500) -> dict:
+    """Send every pending notification whose next attempt is due; count results."""
+    now = timezone.now()
+    due = (
+        Notification.objects.filter(status=Notification.Status.PENDING)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts = {}
+    for notification_id in list(due):
+        status = deliver(notification_id)
+        counts[status] = counts.get(status, 0) + 1
+    return counts

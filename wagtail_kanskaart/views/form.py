@@ -1,0 +1,75 @@
+"""The hosted request form: works without JavaScript."""
+
+import uuid
+
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from ..intake.forms import IDEMPOTENCY_KEY_RE, RequestForm
+from ..intake.policy import limits_for
+from ..intake.submit import IdempotencyConflict, submit_request
+from .urls import outcome_url
+
+
+def _new_key():
+    return uuid.uuid4().hex
+
+
+def _chosen_neighbourhood(request, municipality):
+    slug = request.GET.get("wijk", "").strip().lower()
+    if not slug:
+        return None
+    return municipality.neighbourhoods.filter(slug=slug).first()
+
+
+def request_form_view(request, page):
+    municipality = page.municipality
+    idempotency_key = request.POST.get("idempotency_key", "")
+    if not IDEMPOTENCY_KEY_RE.match(idempotency_key):
+        idempotency_key = _new_key()
+    conflict = False
+
+    if request.method == "POST":
+        form = RequestForm(request.POST, municipality=municipality)
+        if form.is_valid():
+            try:
+                result = submit_request(
+                    municipality,
+                    form.cleaned_data,
+                    idempotency_key=idempotency_key,
+                    source="form",
+                    language=(get_language() or "nl")[:2],
+                )
+            except IdempotencyConflict:
+                conflict = True
+                idempotency_key = _new_key()
+            else:
+                return redirect(outcome_url(result.request), permanent=False)
+    else:
+        chosen = _chosen_neighbourhood(request, municipality)
+        form = RequestForm(
+            municipality=municipality,
+            initial={"neighbourhood": chosen.slug if chosen else ""},
+        )
+
+    limits = limits_for(municipality, None)
+    context = page.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "municipality": municipality,
+            "idempotency_key": idempotency_key,
+            "conflict_message": _(
+                "You already sent this form. Check your e-mail for the link to "
+                "your request. Do you want to ask for something else? Send the "
+                "form again."
+            )
+            if conflict
+            else "",
+            "max_request_amount": limits.max_request_amount,
+            "instant_grant_limit": limits.instant_grant_limit,
+        }
+    )
+    return TemplateResponse(request, "wagtail_kanskaart/request_form_page.html", context)

@@ -1,0 +1,78 @@
+"""The resident's outcome and status pages, reached with her secret token."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from ..intake import lifecycle
+from ..intake.outcome import build_outcome
+from ..intake.tokens import hash_token
+from ..models import InitiativeRequest
+from .urls import status_url
+
+
+def get_request_for_token(page, token):
+    request_obj = (
+        InitiativeRequest.objects.select_related("municipality", "neighbourhood")
+        .prefetch_related("need_set")
+        .filter(status_token_hash=hash_token(token), municipality_id=page.get_parent().pk)
+        .first()
+    )
+    if request_obj is None:
+        raise Http404(_("This link does not work. Check that you copied it whole."))
+    return request_obj
+
+
+def _private(response):
+    # The token is in the address: keep it out of caches, search engines and
+    # the Referer header of links the resident follows.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _render(request, page, request_obj, template, **extra):
+    context = page.get_context(request)
+    context.update(
+        {
+            "request_obj": request_obj,
+            "outcome": build_outcome(request_obj),
+            "status_link": status_url(request_obj),
+            "can_withdraw": lifecycle.can_withdraw(request_obj),
+            "municipality": request_obj.municipality,
+            **extra,
+        }
+    )
+    response = TemplateResponse(request, template, context)
+    response.render()
+    return _private(response)
+
+
+@never_cache
+def outcome_view(request, page, token):
+    request_obj = get_request_for_token(page, token)
+    return _render(request, page, request_obj, "wagtail_kanskaart/outcome.html")
+
+
+@never_cache
+def status_view(request, page, token):
+    request_obj = get_request_for_token(page, token)
+    return _render(request, page, request_obj, "wagtail_kanskaart/status.html")
+
+
+@never_cache
+def withdraw_view(request, page, token):
+    request_obj = get_request_for_token(page, token)
+    if request.method == "POST":
+        try:
+            lifecycle.withdraw(request_obj)
+        except lifecycle.TransitionError:
+            messages.error(request, _("You can no longer withdraw this request."))
+        else:
+            messages.success(request, _("Your request is withdrawn."))
+        return _private(redirect(status_url(request_obj, absolute=False)))
+    return _render(request, page, request_obj, "wagtail_kanskaart/withdraw.html")
