@@ -2,11 +2,19 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail_modeladmin.options import modeladmin_register
 
+from .admin.permissions import MunicipalityPermissionPolicy
+from .admin.requests import RequestAdmin
 from .admin.viewsets import KanskaartViewSetGroup
+from .models import Neighbourhood, Space, SupportContact
 
+for model in (Neighbourhood, Space, SupportContact):
+    register_permission_policy(model, MunicipalityPermissionPolicy(model))
 register_snippet(KanskaartViewSetGroup)
+modeladmin_register(RequestAdmin)
 
 
 @hooks.register("register_log_actions")
