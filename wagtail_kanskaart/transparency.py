@@ -4,11 +4,14 @@ Everything here is safe for public pages and the public API: totals, titles
 and neighbourhoods, never a resident's details.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+import phonenumbers
 from django.db.models import Case, DecimalField, F, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import (
     BudgetAccount,
@@ -19,6 +22,25 @@ from .models import (
 )
 
 ZERO = Decimal("0.00")
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def redact_contact_details(text: str) -> str:
+    """Replace e-mail addresses and phone numbers in free text with a marker.
+
+    Residents sometimes type their phone number or e-mail address into the
+    description, which becomes the public summary of their idea. Names cannot
+    be recognised this way, so the editors' moderation is the check for those.
+    """
+    if not text:
+        return text
+    marker = _("[contact details removed]")
+    text = _EMAIL_RE.sub(marker, text)
+    matches = list(phonenumbers.PhoneNumberMatcher(text, "NL"))
+    for match in reversed(matches):
+        text = text[: match.start] + marker + text[match.end :]
+    return text
 
 
 @dataclass(frozen=True)

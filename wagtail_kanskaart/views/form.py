@@ -1,5 +1,6 @@
 """The hosted request form: works without JavaScript."""
 
+import re
 import uuid
 
 from django.shortcuts import redirect
@@ -17,9 +18,15 @@ def _new_key():
     return uuid.uuid4().hex
 
 
+# A card's web address carries the neighbourhood as ?wijk=<slug>. Anything
+# that cannot be a slug is ignored before it reaches the database, because
+# PostgreSQL rejects strings with NUL characters.
+_SLUG_RE = re.compile(r"^[-a-z0-9_]{1,100}$")
+
+
 def _chosen_neighbourhood(request, municipality):
     slug = request.GET.get("wijk", "").strip().lower()
-    if not slug:
+    if not _SLUG_RE.match(slug):
         return None
     return municipality.neighbourhoods.filter(slug=slug).first()
 
@@ -32,7 +39,9 @@ def request_form_view(request, page):
     conflict = False
 
     if request.method == "POST":
-        form = RequestForm(request.POST, municipality=municipality)
+        form = RequestForm(
+            request.POST, municipality=municipality, use_required_attribute=False
+        )
         if form.is_valid():
             try:
                 result = submit_request(
@@ -52,6 +61,7 @@ def request_form_view(request, page):
         form = RequestForm(
             municipality=municipality,
             initial={"neighbourhood": chosen.slug if chosen else ""},
+            use_required_attribute=False,
         )
 
     limits = limits_for(municipality, None)
@@ -72,4 +82,6 @@ def request_form_view(request, page):
             "instant_grant_limit": limits.instant_grant_limit,
         }
     )
-    return TemplateResponse(request, "wagtail_kanskaart/request_form_page.html", context)
+    return TemplateResponse(
+        request, "wagtail_kanskaart/request_form_page.html", context
+    )

@@ -11,14 +11,16 @@ from ..intake import lifecycle
 from ..intake.outcome import build_outcome
 from ..intake.tokens import hash_token
 from ..models import InitiativeRequest
-from .urls import status_url
+from .urls import status_url, withdraw_url
 
 
 def get_request_for_token(page, token):
     request_obj = (
         InitiativeRequest.objects.select_related("municipality", "neighbourhood")
         .prefetch_related("need_set")
-        .filter(status_token_hash=hash_token(token), municipality_id=page.get_parent().pk)
+        .filter(
+            status_token_hash=hash_token(token), municipality_id=page.get_parent().pk
+        )
         .first()
     )
     if request_obj is None:
@@ -42,6 +44,8 @@ def _render(request, page, request_obj, template, **extra):
             "request_obj": request_obj,
             "outcome": build_outcome(request_obj),
             "status_link": status_url(request_obj),
+            "status_path": status_url(request_obj, absolute=False),
+            "withdraw_link": withdraw_url(request_obj),
             "can_withdraw": lifecycle.can_withdraw(request_obj),
             "municipality": request_obj.municipality,
             **extra,

@@ -15,8 +15,19 @@ def _subpage_url(request_obj, route, token, absolute):
 
 def status_url(request_obj, absolute=True) -> str:
     """Return the resident's personal status link, or "" without a form page."""
-    return _subpage_url(request_obj, "status", token_for(request_obj.token_salt), absolute)
+    return _subpage_url(
+        request_obj, "status", token_for(request_obj.token_salt), absolute
+    )
 
 
 def outcome_url(request_obj, absolute=False) -> str:
-    return _subpage_url(request_obj, "outcome", token_for(request_obj.token_salt), absolute)
+    return _subpage_url(
+        request_obj, "outcome", token_for(request_obj.token_salt), absolute
+    )
+
+
+def withdraw_url(request_obj, absolute=False) -> str:
+    """Return the address of the page where the resident confirms a withdrawal."""
+    return _subpage_url(
+        request_obj, "withdraw", token_for(request_obj.token_salt), absolute
+    )
