@@ -5,10 +5,14 @@
 #
 # Needs Python 3.11 or newer with venv (Debian: python3 python3-venv) and
 # GNU gettext (Debian: gettext) for the translation checks.
+# The widget (widget/) needs Node.js 20 or newer with npm, and its browser
+# tests need Debian's Chromium (apt-get install chromium).
 
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
+# The demo's stand-in for a municipality's own website, with the widget.
+HOST_PORT ?= 8001
 PYTEST_ARGS ?=
 
 BIN := $(VENV)/bin
@@ -31,6 +35,7 @@ help:
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  update and compile the nl catalogue"
+	@echo "make widget    rebuild the widget from widget/src"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
@@ -56,8 +61,14 @@ demo: $(INSTALLED)
 	@echo "  Bergen op Zoom:    http://127.0.0.1:$(PORT)/bergen-op-zoom/"
 	@echo "  Wagtail admin:     http://127.0.0.1:$(PORT)/admin/"
 	@echo "                     user admin, password kanskaart-demo"
-	@echo "E-mails are printed here. Stop the server with Ctrl+C."
+	@echo "  widget on another website, under a strict CSP:"
+	@echo "                     http://127.0.0.1:$(HOST_PORT)/"
+	@echo "E-mails are printed here. Stop the servers with Ctrl+C."
 	@echo
+	@# The host page server runs in the background and stops with runserver.
+	$(BIN)/python example_site/host_site/server.py --port $(HOST_PORT) \
+		--api http://127.0.0.1:$(PORT) & host_site=$$!; \
+	trap 'kill $$host_site 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED)
@@ -65,6 +76,7 @@ test: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	@$(MAKE) --no-print-directory check-messages
 	@$(MAKE) --no-print-directory check-migrations
+	@$(MAKE) --no-print-directory check-widget widget-test widget-size
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
@@ -138,3 +150,35 @@ messages: $(INSTALLED)
 		makemessages --locale nl --no-obsolete --add-location file
 	cd wagtail_kanskaart && DJANGO_SETTINGS_MODULE= $(VENV_PYTHON) -m django \
 		compilemessages --locale nl
+
+# --- The embeddable widget (widget/) ----------------------------------------
+# widget/src is built into wagtail_kanskaart/static/wagtail_kanskaart/
+# kanskaart-form.js, which is committed so that the Python package ships it.
+# `npm ci` installs the pinned dev dependencies (esbuild, axe-core).
+
+NPM ?= npm
+NODE ?= node
+WIDGET_DEPS := widget/node_modules/.package-lock.json
+
+.PHONY: widget check-widget widget-test widget-size
+
+$(WIDGET_DEPS): widget/package.json widget/package-lock.json
+	@command -v $(NPM) >/dev/null || { \
+		echo "npm not found: install Node.js 20 or newer with npm." >&2; exit 1; }
+	cd widget && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# Rebuild the committed kanskaart-form.js from widget/src.
+widget: $(WIDGET_DEPS)
+	cd widget && $(NODE) scripts/build.mjs
+
+# Fail when the committed kanskaart-form.js is not a fresh build of widget/src.
+check-widget: $(WIDGET_DEPS)
+	cd widget && $(NODE) scripts/build.mjs --check
+
+widget-test: $(WIDGET_DEPS)
+	cd widget && $(NODE) --test test/
+
+# Print the built widget's gzipped size; fail above the 12 kB budget.
+widget-size: $(INSTALLED)
+	$(BIN)/python bench/widget_size.py
