@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
 from django.utils import translation
 
 from tests.factories import (
@@ -107,17 +108,30 @@ FOCUSED_IN_WIDGET = """
 
 
 @pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an event loop in this thread, and Django
-    # refuses database calls while a loop runs unless this is set.
+def browser(django_db_setup):
+    # Playwright's sync API keeps an event loop running in this thread. Django
+    # then treats the thread as async: it refuses database calls unless
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set, and asgiref gives this context its own
+    # connection objects. Those lack the copy of the test database that
+    # serialized rollback restores, so the copy is handed over to them.
+    serialized = {
+        connection.alias: getattr(connection, "_test_serialized_contents", None)
+        for connection in connections.all()
+    }
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
+        # Close this context's connections, or PostgreSQL cannot drop the
+        # test database at the end of the session.
+        connections.close_all()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
@@ -517,6 +531,30 @@ def test_server_failure_gives_a_plain_message(world, host_site, resident):
         event for event in resident.watched()["events"] if event["type"] == "error"
     ]
     assert errors == [{"type": "error", "detail": {"reason": "failed", "status": 500}}]
+
+
+def test_conflict_starts_a_new_form_fill(world, host_site, resident):
+    resident.open(host_site.url)
+    page = resident.page
+    resident.fill_support_only()
+    conflict = {
+        "code": "idempotency_conflict",
+        "message": "Deze sleutel is al gebruikt.",
+    }
+    page.route(
+        "**/api/kanskaart/v1/requests/**",
+        lambda route: route.fulfill(status=409, json=conflict),
+    )
+    resident.submit_button().click()
+    expect(page.locator("kanskaart-form .kk-notice")).to_have_text(conflict["message"])
+    page.unroute("**/api/kanskaart/v1/requests/**")
+
+    resident.submit_button().click()
+
+    expect(page.get_by_role("heading", name="Je aanvraag is verstuurd")).to_be_visible()
+    assert len(resident.posts) == 2
+    assert resident.posts[0] != resident.posts[1]
+    assert InitiativeRequest.objects.count() == 1
 
 
 def test_whole_form_works_by_keyboard_alone(world, host_site, resident):

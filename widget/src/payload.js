@@ -89,11 +89,8 @@ export function normaliseErrors(errors) {
     const field = fieldForPath(entry.path);
     return field ? FIELDS.indexOf(field) : -1;
   };
-  return list
-    .filter((entry) => entry.message)
-    .map((entry, index) => ({ ...entry, index }))
-    .sort((a, b) => rank(a) - rank(b) || a.index - b.index)
-    .map(({ path, message }) => ({ path, message }));
+  // Array.prototype.sort is stable, so one field's messages keep their order.
+  return list.filter((entry) => entry.message).sort((a, b) => rank(a) - rank(b));
 }
 
 const blank = (value) => (Array.isArray(value) ? value.length === 0 : !value || !String(value).trim());
