@@ -244,7 +244,7 @@ class Resident:
             "Een feest voor de hele straat, met muziek en eten."
         )
         self.field("Hulp: iemand die je helpt").check()
-        self.field("Een ruimte: een zaal voor je activiteit").check()
+        self.field("Een ruimte: een plek voor je activiteit").check()
         self.field("Een klein budget: geld voor je idee").check()
         page.get_by_role("radiogroup", name="Wat voor hulp wil je?").get_by_role(
             "radio"
@@ -254,7 +254,7 @@ class Resident:
         self.field("Tot").fill("12:00")
         self.field("Hoeveel mensen komen er?").fill("20")
         self.field("Hoeveel geld heb je nodig?").fill(amount)
-        self.field("Waar geef je het geld aan uit?").fill("Drinken en slingers")
+        self.field("Waar ga je het geld aan uitgeven?").fill("Drinken en slingers")
         self.fill_contact()
 
     def fill_support_only(self):

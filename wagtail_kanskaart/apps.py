@@ -10,3 +10,4 @@ class WagtailKanskaartConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401  (they register on import)
+        from .api import cors  # noqa: F401  (connects the CORS origin check)

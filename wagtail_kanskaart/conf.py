@@ -39,6 +39,17 @@ DEFAULTS = {
     "FROM_EMAIL": None,
     # The time zone in which dates and times are shown and rooms are booked.
     "TIME_ZONE": "Europe/Amsterdam",
+    # REST API limits per client IP address, kept in the "default" cache:
+    # "N/s", "N/min", "N/hour" or "N/day"; None turns a limit off. A site's
+    # dict is merged over this one. See docs/reference/api.md.
+    "API_THROTTLE_RATES": {"submit": "30/hour", "status": "120/hour", "read": None},
+    # How many reverse proxies in front of the app servers add an address to
+    # X-Forwarded-For. 0 means the client address is REMOTE_ADDR.
+    "API_NUM_PROXIES": 0,
+    # The largest request body the API reads, in bytes.
+    "API_MAX_BODY_SIZE": 64 * 1024,
+    # Items per page of the API's lists; a client may ask for up to 100.
+    "API_PAGE_SIZE": 20,
 }
 
 

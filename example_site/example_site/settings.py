@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "rest_framework",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,6 +46,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before any middleware that can return a response, so CORS headers
+    # reach every API response and preflights are handled before
+    # CommonMiddleware.
+    "corsheaders.middleware.CorsMiddleware",
     # Near the top, so the HTTPS redirect and security headers apply to
     # every response.
     "django.middleware.security.SecurityMiddleware",
@@ -136,3 +143,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"wagtail_kanskaart": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# CORS for the API only. The origins come from the municipalities' allowed
+# origins, through a django-cors-headers signal; see docs/reference/api.md.
+CORS_URLS_REGEX = r"^/api/kanskaart/"
+CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "content-type", "idempotency-key"]
+CORS_EXPOSE_HEADERS = ["Content-Language", "Idempotent-Replayed", "Retry-After"]
+# Browsers reuse a preflight response this long (seconds), also after an
+# editor removes an origin.
+CORS_PREFLIGHT_MAX_AGE = 600

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
+    path("api/kanskaart/v1/", include("wagtail_kanskaart.api.urls")),
     path("", include(wagtail_urls)),
 ]
 
