@@ -5,6 +5,7 @@ import pytest
 from tests.test_api import API, make_world, post_request, request_body, use_dutch
 from wagtail_kanskaart.intake import lifecycle
 from wagtail_kanskaart.models import BudgetAccount, InitiativeRequest, SpaceBooking
+from wagtail_kanskaart.models.requests import RequestStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_second_withdraw_is_a_409(client, world):
 
 def test_paid_request_cannot_be_withdrawn(client, world):
     status_path = submit(client, needs={"budget": {"amount": "40", "purpose": "Verf"}})
-    lifecycle.mark_paid(InitiativeRequest.objects.get())
+    lifecycle.set_status(InitiativeRequest.objects.get(), RequestStatus.PAID)
 
     status = client.get(status_path)
     response = client.post(status_path + "withdraw/")
