@@ -69,6 +69,7 @@ def test_production_settings_are_secure_over_https(monkeypatch):
     assert production.CSRF_COOKIE_SECURE is True
     assert production.SECURE_HSTS_SECONDS >= 3600
     assert production.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert production.KANSKAART_API_NUM_PROXIES == 1
     assert production.CSRF_TRUSTED_ORIGINS == [
         "https://kanskaart.example.org",
         "https://*.roosendaal.example.org",

@@ -80,6 +80,10 @@ CACHES = {
     }
 }
 
+# The proxy in front (see SECURE_PROXY_SSL_HEADER below) appends the client
+# address to X-Forwarded-For, and the API throttles per client address.
+KANSKAART_API_NUM_PROXIES = int(env("KANSKAART_API_NUM_PROXIES", "1"))
+
 # Notifications are sent by `manage.py db_worker`, not inside the request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
