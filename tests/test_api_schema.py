@@ -9,7 +9,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
@@ -117,6 +119,21 @@ def worlds():
     return make_world(), make_world(slug="bergen-op-zoom", title="Bergen op Zoom")
 
 
+@pytest.fixture
+def keep_connection():
+    """Keep the test's database connection open across WSGI requests.
+
+    Django's WSGI handler closes the connection when a request ends, which
+    on PostgreSQL would end the test's transaction. Django's test client
+    disconnects the same handler for the same reason.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=30,
@@ -125,7 +142,7 @@ def worlds():
     derandomize=True,
 )
 @override_settings(KANSKAART_API_THROTTLE_RATES={"submit": None, "status": None})
-def test_generated_requests_get_no_server_error(case, worlds):
+def test_generated_requests_get_no_server_error(case, worlds, keep_connection):
     response = case.call()
 
     case.validate_response(
