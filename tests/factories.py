@@ -1,4 +1,4 @@
-"""Test data: a municipality with a neighbourhood, budget, form page, room and contact."""
+"""Test data: a municipality with neighbourhoods, budgets, rooms and contacts."""
 
 import datetime
 from decimal import Decimal
@@ -62,17 +62,28 @@ class NeighbourhoodFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"wijk-{n}")
 
 
-def make_space(municipality, neighbourhoods=(), capacity=40, weekdays=range(5),
-               opens=datetime.time(9), closes=datetime.time(21), **fields):
+def make_space(
+    municipality,
+    neighbourhoods=(),
+    capacity=40,
+    weekdays=range(5),
+    opens=datetime.time(9),
+    closes=datetime.time(21),
+    **fields,
+):
     fields.setdefault("name", f"Zaal {Space.objects.count() + 1}")
     space = Space.objects.create(
-        municipality=municipality, capacity=capacity,
-        manager_email=fields.pop("manager_email", "beheer@example.org"), **fields
+        municipality=municipality,
+        capacity=capacity,
+        manager_email=fields.pop("manager_email", "beheer@example.org"),
+        **fields,
     )
     space.neighbourhoods.set(list(neighbourhoods))
     space.save()
     for weekday in weekdays:
-        SpaceOpeningHours.objects.create(space=space, weekday=weekday, opens=opens, closes=closes)
+        SpaceOpeningHours.objects.create(
+            space=space, weekday=weekday, opens=opens, closes=closes
+        )
     return space
 
 
@@ -80,7 +91,9 @@ def make_contact(municipality, neighbourhoods=(), kinds=(), **fields):
     fields.setdefault("name", "Fatima")
     fields.setdefault("organisation", "het buurtteam")
     fields.setdefault("email", "fatima@example.org")
-    contact = SupportContact.objects.create(municipality=municipality, kinds=list(kinds), **fields)
+    contact = SupportContact.objects.create(
+        municipality=municipality, kinds=list(kinds), **fields
+    )
     contact.neighbourhoods.set(list(neighbourhoods))
     return contact
 
@@ -93,7 +106,9 @@ def next_weekday(weekday=0, after=None):
     return day
 
 
-def request_data(neighbourhood="kalsdonk", needs=("support", "space", "budget"), **overrides):
+def request_data(
+    neighbourhood="kalsdonk", needs=("support", "space", "budget"), **overrides
+):
     """Return form data (strings, as a browser sends them) for a full request."""
     data = {
         "neighbourhood": neighbourhood,
@@ -114,3 +129,44 @@ def request_data(neighbourhood="kalsdonk", needs=("support", "space", "budget"),
     }
     data.update(overrides)
     return data
+
+
+def make_neighbourhood(municipality, name="Kalsdonk", slug="kalsdonk"):
+    return NeighbourhoodFactory(municipality=municipality, name=name, slug=slug)
+
+
+def submit_form(
+    municipality, *, idempotency_key=None, language="en", user=None, **overrides
+):
+    """Validate ``request_data(**overrides)`` with ``RequestForm`` and submit it.
+
+    Fails the test with the form errors when the data is invalid. The outcome
+    texts are in English by default, so tests can compare them with msgids.
+    """
+    from wagtail_kanskaart.intake.forms import RequestForm
+    from wagtail_kanskaart.intake.submit import submit_request
+
+    form = RequestForm(request_data(**overrides), municipality=municipality)
+    assert form.is_valid(), form.errors.get_json_data()
+    return submit_request(
+        municipality,
+        form.cleaned_data,
+        idempotency_key=idempotency_key,
+        language=language,
+        user=user,
+    )
+
+
+def form_errors(municipality, language="en", **overrides):
+    """Return the ``RequestForm`` errors for ``request_data(**overrides)`` as text."""
+    from django.utils import translation
+
+    from wagtail_kanskaart.intake.forms import RequestForm
+
+    with translation.override(language):
+        form = RequestForm(request_data(**overrides), municipality=municipality)
+        form.is_valid()
+        return {
+            name: [str(message) for message in messages]
+            for name, messages in form.errors.items()
+        }

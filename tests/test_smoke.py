@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_all_three_needs_are_arranged():
     municipality = make_municipality()
-    kalsdonk = NeighbourhoodFactory(municipality=municipality, name="Kalsdonk", slug="kalsdonk")
+    kalsdonk = NeighbourhoodFactory(
+        municipality=municipality, name="Kalsdonk", slug="kalsdonk"
+    )
     budget = make_budget(municipality)
     make_form_page(municipality)
     make_space(municipality, [kalsdonk])

@@ -15,9 +15,10 @@ logger = logging.getLogger("wagtail_kanskaart")
 def sync_budget_amount(sender, instance, **kwargs):
     """Give the account the amount of the revision that was just published.
 
-    The page form refuses an amount below what is granted, but an old
-    revision can be published without that form; then the account keeps its
-    amount and the refusal is logged.
+    ``BudgetPage.clean`` refuses an amount below what is granted, both in the
+    page form and when Wagtail saves a published revision. A grant made
+    between that check and this signal can still leave the amount too low;
+    then the account keeps its amount and a warning is logged.
     """
     try:
         ledger.set_amount(instance, instance.amount)

@@ -69,7 +69,9 @@ def book(request, municipality, neighbourhood, day, start, end, people, space=No
     requests for the same room and time cannot both get it. With ``space``
     given, only that space is tried.
     """
-    spaces = [space] if space is not None else candidate_spaces(municipality, neighbourhood)
+    spaces = (
+        [space] if space is not None else candidate_spaces(municipality, neighbourhood)
+    )
     if not spaces:
         return BookingResult(None, NO_SPACE)
 

@@ -6,6 +6,7 @@ give the same messages for the same mistakes.
 
 import datetime
 import re
+import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..conf import kanskaart_settings
 from ..models.requests import NeedKind
-from .fields import AmountField, PhoneField, clean_text
+from .fields import AmountField, PhoneField, PlainTextField
 from .policy import limits_for
 
 IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
@@ -27,7 +28,9 @@ NEED_CHOICES = [
 
 
 def euro(amount) -> str:
-    return "€ " + number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return "€ " + number_format(
+        amount, decimal_pos=2, use_l10n=True, force_grouping=True
+    )
 
 
 class RequestForm(forms.Form):
@@ -44,7 +47,8 @@ class RequestForm(forms.Form):
             "invalid_choice": _("Choose a neighbourhood from the list."),
         },
     )
-    title = forms.CharField(
+    title = PlainTextField(
+        single_line=True,
         label=_("What is your idea called?"),
         help_text=_("A short name, for example: Street party Kalsdonk."),
         min_length=3,
@@ -55,7 +59,7 @@ class RequestForm(forms.Form):
             "max_length": _("Give your idea a shorter name (at most 120 letters)."),
         },
     )
-    description = forms.CharField(
+    description = PlainTextField(
         label=_("What do you want to do?"),
         help_text=_("Tell it in a few sentences. Who joins? What happens?"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -82,13 +86,15 @@ class RequestForm(forms.Form):
         help_text=_("In euros, for example 150 or 12,50."),
         required=False,
     )
-    budget_purpose = forms.CharField(
+    budget_purpose = PlainTextField(
         label=_("What will you spend the money on?"),
         help_text=_("For example: drinks, paint, a tent."),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         required=False,
-        error_messages={"max_length": _("Make your text shorter (at most 1000 letters).")},
+        error_messages={
+            "max_length": _("Make your text shorter (at most 1000 letters).")
+        },
     )
     space_date = forms.DateField(
         label=_("On which day?"),
@@ -129,14 +135,17 @@ class RequestForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose a kind of help from the list.")},
     )
-    support_note = forms.CharField(
+    support_note = PlainTextField(
         label=_("Anything the community worker should know? (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         required=False,
-        error_messages={"max_length": _("Make your text shorter (at most 1000 letters).")},
+        error_messages={
+            "max_length": _("Make your text shorter (at most 1000 letters).")
+        },
     )
-    name = forms.CharField(
+    name = PlainTextField(
+        single_line=True,
         label=_("Your name"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -150,7 +159,9 @@ class RequestForm(forms.Form):
         required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": _("Enter an e-mail address, for example naam@voorbeeld.nl.")},
+        error_messages={
+            "invalid": _("Enter an e-mail address, for example naam@voorbeeld.nl.")
+        },
     )
     phone = PhoneField(label=_("Your phone number"), required=False)
     consent = forms.BooleanField(
@@ -162,31 +173,13 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         self.neighbourhoods = {n.slug: n for n in municipality.neighbourhoods.all()}
-        self.fields["neighbourhood"].choices = [("", _("Choose your neighbourhood"))] + [
-            (slug, n.name) for slug, n in self.neighbourhoods.items()
-        ]
+        self.fields["neighbourhood"].choices = [
+            ("", _("Choose your neighbourhood"))
+        ] + [(slug, n.name) for slug, n in self.neighbourhoods.items()]
         self.fields["support_kind"].choices = list(kanskaart_settings.SUPPORT_KINDS)
 
     def clean_neighbourhood(self):
         return self.neighbourhoods[self.cleaned_data["neighbourhood"]]
-
-    def clean_title(self):
-        return clean_text(self.cleaned_data["title"])
-
-    def clean_description(self):
-        return clean_text(self.cleaned_data["description"])
-
-    def clean_budget_purpose(self):
-        return clean_text(self.cleaned_data["budget_purpose"])
-
-    def clean_support_note(self):
-        return clean_text(self.cleaned_data["support_note"])
-
-    def clean_name(self):
-        name = clean_text(self.cleaned_data["name"])
-        if not name:
-            raise forms.ValidationError(_("Fill in your name."), code="required")
-        return name
 
     def clean(self):
         data = super().clean()
@@ -197,12 +190,17 @@ class RequestForm(forms.Form):
             self._clean_space(data)
         if NeedKind.SUPPORT in needs and not data.get("support_kind"):
             self.add_error("support_kind", _("Choose what kind of help you want."))
-        if not data.get("email") and not data.get("phone") and not self._has_error_on(
-            "email", "phone"
+        if (
+            not data.get("email")
+            and not data.get("phone")
+            and not self._has_error_on("email", "phone")
         ):
             self.add_error(
                 "email",
-                _("Fill in your e-mail address or your phone number, so we can reach you."),
+                _(
+                    "Fill in your e-mail address or your phone number, "
+                    "so we can reach you."
+                ),
             )
         return data
 
@@ -214,7 +212,9 @@ class RequestForm(forms.Form):
         if amount is None and "budget_amount" not in self.errors:
             self.add_error("budget_amount", _("Fill in how much money you need."))
         elif amount is not None:
-            limits = limits_for(self.municipality, data.get("neighbourhood"))
+            limits = limits_for(
+                self.municipality, data.get("neighbourhood"), amount=amount
+            )
             if amount < kanskaart_settings.MIN_REQUEST_AMOUNT:
                 self.add_error(
                     "budget_amount",
@@ -228,7 +228,9 @@ class RequestForm(forms.Form):
                     % {"max": euro(limits.max_request_amount)},
                 )
         if not data.get("budget_purpose") and "budget_purpose" not in self.errors:
-            self.add_error("budget_purpose", _("Tell us what you will spend the money on."))
+            self.add_error(
+                "budget_purpose", _("Tell us what you will spend the money on.")
+            )
 
     def _clean_space(self, data):
         required = {
@@ -241,9 +243,12 @@ class RequestForm(forms.Form):
             if data.get(name) is None and name not in self.errors:
                 self.add_error(name, message)
 
-        day = data.get("space_date")
+        now = timezone.localtime(
+            timezone.now(), zoneinfo.ZoneInfo(kanskaart_settings.TIME_ZONE)
+        )
+        today = now.date()
+        day, start = data.get("space_date"), data.get("space_start")
         if day is not None:
-            today = timezone.localdate()
             last_day = today + datetime.timedelta(
                 days=kanskaart_settings.SPACE_BOOKING_DAYS_AHEAD
             )
@@ -256,6 +261,11 @@ class RequestForm(forms.Form):
                     % {"days": kanskaart_settings.SPACE_BOOKING_DAYS_AHEAD},
                 )
 
-        start, end = data.get("space_start"), data.get("space_end")
+        if day == today and start is not None and start <= now.time():
+            self.add_error("space_start", _("Choose a time that is not in the past."))
+
+        end = data.get("space_end")
         if start is not None and end is not None and end <= start:
-            self.add_error("space_end", _("The end time must be later than the start time."))
+            self.add_error(
+                "space_end", _("The end time must be later than the start time.")
+            )

@@ -5,6 +5,17 @@ from wagtail.models import Page
 
 from ..models import InitiativePage
 
+# Wagtail page slugs may be up to 255 characters; shorter ones read better
+# in an address. The reference keeps the slug unique among its siblings.
+SLUG_TITLE_LENGTH = 60
+
+
+def initiative_slug(request) -> str:
+    """Return a slug from the title and the reference, unique per municipality."""
+    title_part = slugify(request.title)[:SLUG_TITLE_LENGTH].strip("-")
+    reference_part = slugify(request.reference)
+    return f"{title_part}-{reference_part}" if title_part else reference_part
+
 
 def create_initiative_page(request, municipality, user=None):
     """Add a draft ``InitiativePage`` for a request and start its moderation.
@@ -13,17 +24,21 @@ def create_initiative_page(request, municipality, user=None):
     description, never contact details. Where the municipality publishes at
     once, the page goes live straight away; otherwise it enters the
     municipality's moderation workflow, if one is set, or stays a draft.
+    Call it inside a transaction: the municipality page stays locked until
+    the commit.
     """
-    slug = slugify(f"{request.title}-{request.reference}")[:80] or request.reference.lower()
+    # Wagtail computes a new page's tree path from its siblings. Two requests
+    # that add a page at one moment would compute the same path, so the
+    # parent row is locked first; this also makes ``numchild`` current.
+    parent = Page.objects.select_for_update().get(pk=municipality.pk)
     page = InitiativePage(
         title=request.title,
-        slug=slug,
+        slug=initiative_slug(request),
         neighbourhood=request.neighbourhood,
         summary=request.description,
         needs=list(request.needs),
         live=False,
     )
-    parent = Page.objects.get(pk=municipality.pk)
     parent.add_child(instance=page)
     revision = page.save_revision(user=user, log_action=True)
 

@@ -9,6 +9,7 @@ from ..notifications.outbox import queue_notifications
 from . import booking, ledger
 
 WITHDRAWABLE = {RequestStatus.SUBMITTED, RequestStatus.GRANTED, RequestStatus.IN_REVIEW}
+PAYABLE = {RequestStatus.GRANTED, RequestStatus.IN_REVIEW}
 
 
 class TransitionError(Exception):
@@ -28,29 +29,37 @@ def set_status(request, status, user=None, **data):
     )
 
 
+def _locked(request):
+    return InitiativeRequest.objects.select_for_update().get(pk=request.pk)
+
+
 def can_withdraw(request) -> bool:
+    """Return whether the resident may still withdraw the request.
+
+    Reads the status only; :func:`withdraw` also refuses once money was paid.
+    """
     return request.status in WITHDRAWABLE
 
 
 def withdraw(request, user=None):
     """Withdraw a request before payout: release its money, cancel its bookings.
 
-    The public initiative page is unpublished. Raises ``TransitionError``
-    when the request was paid, completed, declined or withdrawn already.
+    The public initiative page is unpublished and taken out of moderation.
+    Raises ``TransitionError`` when the request was paid, completed, declined
+    or withdrawn already. The request row is locked first, so of two
+    withdrawals at one moment the second sees the first and is refused.
     """
     with transaction.atomic():
-        request = InitiativeRequest.objects.select_for_update().get(pk=request.pk)
-        if not can_withdraw(request):
+        request = _locked(request)
+        if not can_withdraw(request) or ledger.paid_for(request) > 0:
             raise TransitionError(request.status)
 
-        released = ledger.release(request, user=user) if request.budget_id else 0
+        released = ledger.release(request, user=user)
         cancelled = booking.cancel_bookings(request)
         request.need_set.exclude(status=NeedStatus.DECLINED).update(
             status=NeedStatus.WITHDRAWN
         )
-        page = request.initiative_page
-        if page is not None and page.live:
-            page.specific.unpublish(user=user, log_action=True)
+        _take_page_offline(request.initiative_page, user)
         set_status(
             request,
             RequestStatus.WITHDRAWN,
@@ -59,4 +68,36 @@ def withdraw(request, user=None):
             bookings_cancelled=cancelled,
         )
         queue_notifications(request, "withdrawn")
+    return request
+
+
+def _take_page_offline(page, user):
+    if page is None:
+        return
+    page = page.specific
+    workflow_state = page.current_workflow_state
+    if workflow_state is not None:
+        # An editor must not approve, and so publish, a withdrawn idea.
+        workflow_state.cancel(user=user)
+    if page.live:
+        page.unpublish(user=user, log_action=True)
+
+
+def mark_paid(request, user=None):
+    """Pay out what is reserved for a request and set it to paid.
+
+    A request in review can be paid when its budget need was granted, so a
+    space that waits for an editor does not hold up the money. Raises
+    ``TransitionError`` when the request is not granted or in review, or has
+    no money reserved.
+    """
+    with transaction.atomic():
+        request = _locked(request)
+        if request.status not in PAYABLE:
+            raise TransitionError(request.status)
+        try:
+            amount = ledger.pay(request, user=user)
+        except ledger.LedgerError as error:
+            raise TransitionError(request.status) from error
+        set_status(request, RequestStatus.PAID, user=user, paid=str(amount))
     return request

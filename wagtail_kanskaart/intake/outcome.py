@@ -219,4 +219,3 @@ def build_outcome(request, language=None) -> Outcome:
             message=_overall_message(request),
             needs=needs,
         )
-

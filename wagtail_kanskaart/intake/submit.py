@@ -9,9 +9,10 @@ from wagtail.log_actions import log
 
 from ..models import InitiativeRequest, RequestNeed
 from ..models.requests import NeedKind, NeedStatus, RequestStatus
-from . import booking, ledger, policy, support, tokens
-from .initiative import create_initiative_page
 from ..notifications.outbox import queue_submit_notifications
+from . import booking, ledger, policy, support, tokens
+from .forms import IDEMPOTENCY_KEY_RE
+from .initiative import create_initiative_page
 from .outcome import Outcome, build_outcome
 
 logger = logging.getLogger("wagtail_kanskaart")
@@ -63,12 +64,18 @@ def submit_request(
     """Store a request and arrange each of its needs in one transaction.
 
     ``data`` is ``RequestForm.cleaned_data``. With an ``idempotency_key`` that
-    was used before for the same answers, nothing new happens and the first
-    result comes back with ``created`` False; with other answers,
-    ``IdempotencyConflict`` is raised. Notifications leave after the commit.
-    The ``after_kanskaart_submit`` hooks run after the commit too.
+    was used before for the same answers to the same municipality, nothing
+    new happens and the first result comes back with ``created`` False; with
+    other answers, ``IdempotencyConflict`` is raised. A key that does not
+    match ``IDEMPOTENCY_KEY_RE`` raises ``ValueError``. Notifications leave
+    after the commit, and so do the ``after_kanskaart_submit`` hooks; they
+    do not run for a repeat.
     """
-    fingerprint = tokens.fingerprint(data)
+    if idempotency_key and not IDEMPOTENCY_KEY_RE.match(idempotency_key):
+        raise ValueError(
+            "Invalid idempotency key: use 16 to 128 letters, digits, '-' or '_'."
+        )
+    fingerprint = tokens.fingerprint(data, municipality)
     if idempotency_key:
         existing = _existing(idempotency_key, fingerprint, language)
         if existing:
@@ -80,23 +87,35 @@ def submit_request(
                 municipality, data, idempotency_key, fingerprint, source, language, user
             )
             _arrange(request, municipality, data, user)
-            create_initiative_page(request, municipality)
+            create_initiative_page(request, municipality, user=user)
             queue_submit_notifications(request)
     except IntegrityError:
-        # Two submissions with one key at the same moment: the other one won.
+        # Two submissions with one key at the same moment: the insert of the
+        # second waits for the first and then hits the unique key.
         if idempotency_key:
             existing = _existing(idempotency_key, fingerprint, language)
             if existing:
                 return existing
         raise
 
-    request = (
-        InitiativeRequest.objects.prefetch_related("need_set").get(pk=request.pk)
-    )
-    result = _result(request, created=True)
-    for hook in hooks.get_hooks("after_kanskaart_submit"):
-        hook(request=request, outcome=result.outcome)
+    request = InitiativeRequest.objects.prefetch_related("need_set").get(pk=request.pk)
+    result = _result(request, created=True, language=language)
+    transaction.on_commit(lambda: _run_after_submit_hooks(result))
     return result
+
+
+def _run_after_submit_hooks(result):
+    # The request is stored by now, so a failing hook must not turn the
+    # resident's answer into an error page; the failure is logged instead.
+    for hook in hooks.get_hooks("after_kanskaart_submit"):
+        try:
+            hook(request=result.request, outcome=result.outcome)
+        except Exception:
+            logger.exception(
+                "after_kanskaart_submit hook %s failed for request %s",
+                getattr(hook, "__qualname__", hook),
+                result.request.reference,
+            )
 
 
 def _store(municipality, data, idempotency_key, fingerprint, source, language, user):
@@ -114,6 +133,7 @@ def _store(municipality, data, idempotency_key, fingerprint, source, language, u
         phone=data.get("phone", ""),
         consent=bool(data.get("consent")),
         resident_key=tokens.resident_key(data.get("email", ""), data.get("phone", "")),
+        phone_key=tokens.phone_key(data.get("phone", "")),
         token_salt=salt,
         status_token_hash=tokens.hash_token(tokens.token_for(salt)),
         idempotency_key=idempotency_key or None,
@@ -175,20 +195,21 @@ def _arrange(request, municipality, data, user):
 
 
 def _arrange_budget(request, municipality, user):
-    limits = policy.limits_for(municipality, request.neighbourhood)
-    request.budget = limits.budget
     amount = request.budget_amount
+    limits = policy.limits_for(municipality, request.neighbourhood, amount=amount)
+    request.budget = limits.budget
     details = {"amount": str(amount)}
-    if limits.budget is None:
-        decision = policy.decide_grant(request, amount, limits)
-    else:
+    if limits.budget is not None:
         # The lock serialises grants per budget, so the resident cap and the
         # money left are read and used without a race.
         ledger.account_for(limits.budget, lock=True)
-        decision = policy.decide_grant(request, amount, limits)
+    decision = policy.decide_grant(request, amount, limits)
 
     status, reason = NeedStatus.IN_REVIEW, decision.reason
-    if decision.grant:
+    if decision.grant and limits.budget is None:
+        # A hook granted money, but no budget covers this request.
+        reason = policy.NO_BUDGET
+    elif decision.grant:
         try:
             ledger.reserve(limits.budget, request, decision.amount, user=user)
             status, reason = NeedStatus.ARRANGED, policy.GRANTED
@@ -196,7 +217,11 @@ def _arrange_budget(request, municipality, user):
         except ledger.LedgerError:
             reason = policy.BUDGET_SPENT
     RequestNeed.objects.create(
-        request=request, kind=NeedKind.BUDGET, status=status, reason=reason, details=details
+        request=request,
+        kind=NeedKind.BUDGET,
+        status=status,
+        reason=reason,
+        details=details,
     )
 
 
@@ -213,7 +238,9 @@ def _arrange_space(request, municipality, space=None):
     )
     if result.booking is None:
         RequestNeed.objects.create(
-            request=request, kind=NeedKind.SPACE, status=NeedStatus.IN_REVIEW,
+            request=request,
+            kind=NeedKind.SPACE,
+            status=NeedStatus.IN_REVIEW,
             reason=result.reason,
         )
         return
@@ -234,10 +261,14 @@ def _arrange_space(request, municipality, space=None):
 
 
 def _arrange_support(request, municipality):
-    contact = support.find_contact(municipality, request.neighbourhood, request.support_kind)
+    contact = support.find_contact(
+        municipality, request.neighbourhood, request.support_kind
+    )
     if contact is None:
         RequestNeed.objects.create(
-            request=request, kind=NeedKind.SUPPORT, status=NeedStatus.IN_REVIEW,
+            request=request,
+            kind=NeedKind.SUPPORT,
+            status=NeedStatus.IN_REVIEW,
             reason=support.NO_CONTACT,
         )
         return

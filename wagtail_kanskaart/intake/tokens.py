@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import secrets
 
+from django.db.models import Model
+
 from ..conf import kanskaart_settings
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -23,7 +25,9 @@ def new_salt() -> str:
 
 def _hmac(purpose: str, value: str) -> bytes:
     key = kanskaart_settings.status_token_secret.encode()
-    return hmac.new(key, f"kanskaart.{purpose}:{value}".encode(), hashlib.sha256).digest()
+    return hmac.new(
+        key, f"kanskaart.{purpose}:{value}".encode(), hashlib.sha256
+    ).digest()
 
 
 def token_for(salt: str) -> str:
@@ -39,21 +43,56 @@ def new_reference() -> str:
 
 
 def resident_key(email: str, phone: str) -> str:
-    """Return a keyed hash that is the same for the same e-mail address or phone.
+    """Return a keyed hash of the e-mail address, or of the phone without one.
 
-    NOTE: the e-mail address goes first; a resident who uses her e-mail one
-    time and only her phone the next gets two keys, so two caps.
+    The same address in any letter case gives the same key. The phone must
+    be in E.164 form already, as ``RequestForm`` returns it.
     """
     identity = email.strip().lower() if email else phone.strip()
     return _hmac("resident", identity).hex()
 
 
-def fingerprint(data: dict) -> str:
-    """Return a stable hash of a request's answers, to recognise a true repeat."""
-    parts = []
+def phone_key(phone: str) -> str:
+    """Return the keyed hash of a phone number, or "" without one.
+
+    It equals ``resident_key("", phone)``, so a request with only a phone
+    and a request with an e-mail address and the same phone find each other.
+    """
+    return resident_key("", phone) if phone else ""
+
+
+def fingerprint(data: dict, municipality=None) -> str:
+    """Return a stable hash of a request's answers, to recognise a true repeat.
+
+    Model instances count by primary key, so two neighbourhoods with one
+    name differ, and a renamed neighbourhood still matches. The municipality
+    is part of the hash: one key sent to two municipalities is a conflict.
+    """
+    parts = [f"municipality={_fingerprint_value(municipality)}"]
     for key in sorted(data):
-        value = data[key]
-        if isinstance(value, list | tuple):
-            value = sorted(str(item) for item in value)
-        parts.append(f"{key}={value!s}")
+        parts.append(f"{key}={_fingerprint_value(data[key])}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _fingerprint_value(value) -> str:
+    if isinstance(value, Model):
+        return f"{value._meta.label_lower}:{value.pk}"
+    if isinstance(value, list | tuple | set | frozenset):
+        return "[" + ",".join(sorted(_fingerprint_value(item) for item in value)) + "]"
+    return repr(value) if value is None else str(value)
+
+
+def find_request(token: str, municipality=None):
+    """Return the request this status token opens, or None.
+
+    With ``municipality`` given, a request of another municipality is not
+    found, so one municipality's pages never show another's requests.
+    """
+    from ..models import InitiativeRequest
+
+    if not token:
+        return None
+    requests = InitiativeRequest.objects.filter(status_token_hash=hash_token(token))
+    if municipality is not None:
+        requests = requests.filter(municipality_id=municipality.pk)
+    return requests.first()

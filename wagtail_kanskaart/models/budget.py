@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -97,8 +98,15 @@ class BudgetPage(Page):
         verbose_name_plural = _("budgets")
 
     def clean(self):
+        # Wagtail also runs this when it saves a live page, so publishing any
+        # revision (a revert or a scheduled publish included) with an amount
+        # below what is granted raises ValidationError and changes nothing.
         super().clean()
-        if self.period_start and self.period_end and self.period_end < self.period_start:
+        if (
+            self.period_start
+            and self.period_end
+            and self.period_end < self.period_start
+        ):
             raise ValidationError(
                 {"period_end": _("The last day must be on or after the first day.")}
             )
@@ -111,7 +119,14 @@ class BudgetPage(Page):
                             "The amount cannot be lower than what is already "
                             "granted: € %(committed)s."
                         )
-                        % {"committed": account.committed}
+                        % {
+                            "committed": number_format(
+                                account.committed,
+                                decimal_pos=2,
+                                use_l10n=True,
+                                force_grouping=True,
+                            )
+                        }
                     }
                 )
 

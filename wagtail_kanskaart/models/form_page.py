@@ -4,7 +4,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-TOKEN_PATTERN = r"(?P<token>[A-Za-z0-9_-]{20,100})"
+# A URL pattern for the status token, not a secret.
+TOKEN_PATTERN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105
 
 
 class RequestFormPage(RoutablePageMixin, Page):

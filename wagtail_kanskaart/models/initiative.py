@@ -36,6 +36,9 @@ class InitiativePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["stories"] = (
-            StoryPage.objects.live().public().filter(initiative=self).order_by("-first_published_at")
+            StoryPage.objects.live()
+            .public()
+            .filter(initiative=self)
+            .order_by("-first_published_at")
         )
         return context

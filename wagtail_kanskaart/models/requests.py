@@ -91,12 +91,24 @@ class InitiativeRequest(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     consent = models.BooleanField(_("consent given"), default=False)
+    # Keyed hashes of the contact details, so the per-resident cap can find a
+    # resident's other requests without comparing personal data.
     resident_key = models.CharField(
         _("resident key"),
         max_length=64,
         db_index=True,
         editable=False,
-        help_text=_("A keyed hash of the contact details, to apply per-resident caps."),
+        help_text=_(
+            "A keyed hash of the e-mail address, or of the phone number without one."
+        ),
+    )
+    phone_key = models.CharField(
+        _("phone key"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("A keyed hash of the phone number, if one was given."),
     )
 
     # The status link. The token itself is derived from the salt with a

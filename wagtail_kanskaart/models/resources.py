@@ -93,7 +93,9 @@ class SpaceOpeningHours(Orderable):
         # TODO: opening hours across midnight are refused; each period lies
         # within one day, so a room open 20:00-02:00 needs two periods.
         if self.opens and self.closes and self.closes <= self.opens:
-            raise ValidationError({"closes": _("Closing time must be after opening time.")})
+            raise ValidationError(
+                {"closes": _("Closing time must be after opening time.")}
+            )
 
 
 class SpaceBooking(models.Model):
@@ -104,7 +106,10 @@ class SpaceBooking(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     space = models.ForeignKey(
-        Space, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("space")
+        Space,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("space"),
     )
     request = models.ForeignKey(
         "wagtail_kanskaart.InitiativeRequest",

@@ -119,8 +119,11 @@ def backoff(attempts: int) -> datetime.timedelta:
 def deliver(notification_id: int) -> str:
     """Send one due notification; on failure schedule the next attempt."""
     with transaction.atomic():
+        # Lock only the notification row: locking the joined request and
+        # municipality rows too would block every new request's foreign-key
+        # check on that municipality while the message is being sent.
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("request__municipality")
             .filter(pk=notification_id, status=Notification.Status.PENDING)
             .first()
