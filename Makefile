@@ -51,7 +51,7 @@ install: $(INSTALLED)
 
 demo: $(INSTALLED)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) kanskaart_demo
+	$(MANAGE) kanskaart_demo --port $(PORT) --embed-origin http://127.0.0.1:$(HOST_PORT)
 	@# No collectstatic: with DEBUG on (the example site's default),
 	@# runserver serves static files straight from the installed apps.
 	@echo
@@ -69,7 +69,7 @@ demo: $(INSTALLED)
 	$(BIN)/python example_site/host_site/server.py --port $(HOST_PORT) \
 		--api http://127.0.0.1:$(PORT) & host_site=$$!; \
 	trap 'kill $$host_site 2>/dev/null' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	WAGTAILADMIN_BASE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ municipality the request is for.
 """
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.test_api import (
     API,
@@ -155,3 +156,22 @@ def test_withdraw_checks_the_origin_too(client, worlds):
     assert refused.status_code == 403
     assert allowed.status_code == 200
     assert InitiativeRequest.objects.get().status == "withdrawn"
+
+
+def test_municipality_rejects_line_that_is_no_origin(worlds):
+    municipality = worlds[0].municipality
+    municipality.allowed_origins = f"{ROOSENDAAL_SITE}\nwww.roosendaal.nl/pagina"
+
+    with pytest.raises(ValidationError) as error:
+        municipality.full_clean()
+
+    assert "www.roosendaal.nl/pagina" in str(
+        error.value.message_dict["allowed_origins"]
+    )
+
+
+def test_municipality_accepts_origins_one_per_line(worlds):
+    municipality = worlds[0].municipality
+    municipality.allowed_origins = f"{ROOSENDAAL_SITE}\n\nhttp://127.0.0.1:8001/"
+
+    municipality.full_clean()

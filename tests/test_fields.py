@@ -70,6 +70,8 @@ def test_amount_in_resident_notation_is_parsed(text, expected):
     ("text", "message"),
     [
         ("abc", INVALID),
+        ("0.500", INVALID),
+        ("0.001", INVALID),
         ("", INVALID),
         ("   ", INVALID),
         ("€", INVALID),

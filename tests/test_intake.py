@@ -726,3 +726,21 @@ def test_submit_request_accepts_cleaned_data_of_request_form(municipality, kalsd
     assert result.request.name == "Fatma Yilmaz"
     assert result.request.phone == "+31612345678"
     assert result.request.language == "en"
+
+
+def test_initiative_page_drops_typed_contact_details(municipality, kalsdonk, contact):
+    description = "Bel me op 06 12345678 of mail fatma@example.org voor de datum."
+
+    result = submit_form(
+        municipality,
+        needs=["support"],
+        title="Feest, bel 0612345678",
+        description=description,
+    )
+
+    page = result.request.initiative_page
+    assert "12345678" not in page.summary
+    assert "fatma@example.org" not in page.summary
+    assert "12345678" not in page.title
+    assert "voor de datum" in page.summary
+    assert result.request.description == description

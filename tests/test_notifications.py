@@ -294,3 +294,19 @@ class _Sink:
 
     def flush(self):
         pass
+
+
+def test_staff_mail_uses_site_language(
+    client, roosendaal, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            roosendaal.form_url, request_data(), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code in (302, 303)
+
+    resident = mail_to(EMAIL)
+    editors = mail_to("redactie@roosendaal.example.org")
+
+    assert resident.subject.startswith("Your request")
+    assert editors.subject.startswith("Nieuwe aanvraag")

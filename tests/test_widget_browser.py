@@ -20,7 +20,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.utils import translation
 
@@ -35,7 +34,7 @@ from tests.factories import (
 )
 from wagtail_kanskaart.intake.forms import euro
 from wagtail_kanskaart.intake.outcome import build_outcome
-from wagtail_kanskaart.models import InitiativeRequest, MunicipalityPage
+from wagtail_kanskaart.models import InitiativeRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("KANSKAART_CHROMIUM", "/usr/bin/chromium")
@@ -160,24 +159,8 @@ def host_site(live_server):
 
 
 def allow_origins(monkeypatch, municipality, origins):
-    """Let the municipality accept requests from these origins.
-
-    NOTE: while ``MunicipalityPage`` has no ``allowed_origins`` field, the
-    API reads the attribute with ``getattr``, so a class property replaces
-    it. The live server runs in this process and sees the property too.
-    """
+    """Let the municipality accept requests from these origins."""
     text = "\n".join(origins)
-    try:
-        MunicipalityPage._meta.get_field("allowed_origins")
-    except FieldDoesNotExist:
-        allowed = {municipality.pk: text}
-        monkeypatch.setattr(
-            MunicipalityPage,
-            "allowed_origins",
-            property(lambda page: allowed.get(page.pk, "")),
-            raising=False,
-        )
-        return
     municipality.allowed_origins = text
     municipality.save(update_fields=["allowed_origins"])
 

@@ -42,12 +42,8 @@ def normalise_origin(value: str) -> str:
 
 
 def origins_of(municipality) -> set[str]:
-    """Return the origins a municipality allows, from one origin per line.
-
-    NOTE: reads ``allowed_origins`` with ``getattr`` so the API works before
-    the model field exists; a municipality without it allows no origin.
-    """
-    text = getattr(municipality, "allowed_origins", "") or ""
+    """Return the origins a municipality allows, from one origin per line."""
+    text = municipality.allowed_origins or ""
     origins = {normalise_origin(line) for line in text.splitlines()}
     origins.discard("")
     return origins

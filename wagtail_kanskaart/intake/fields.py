@@ -50,6 +50,8 @@ def parse_amount(value) -> Decimal:
     - A comma groups thousands only when a dot marks the cents after it
       ("1,250.50"). On its own, "1,250" could be 1.25 or 1250, so it is
       rejected with a message that asks for the amount without that comma.
+    - A group of thousands never follows a leading 0, so "0.500" and
+      "0.001" (three decimals) are rejected.
 
     Raises ``ValidationError`` for anything else, including negative
     amounts, more than two decimals and amounts of 100 million or more.
@@ -86,6 +88,9 @@ def _parse_amount_text(text: str) -> Decimal:
     separator, mark = match["sep"], match["mark"]
     # "1.250.50": one mark cannot both group thousands and mark the cents.
     if separator and separator == mark:
+        raise _invalid_amount()
+    # "0.500" and "0.001" are no thousands: they read as three decimals.
+    if separator and match["int"].startswith("0"):
         raise _invalid_amount()
     if separator == "," and mark is None:
         raise ValidationError(

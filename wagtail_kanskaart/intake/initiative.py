@@ -1,9 +1,12 @@
 """Create the public page of a new initiative."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.text import slugify
 from wagtail.models import Page
 
 from ..models import InitiativePage
+from ..transparency import redact_contact_details
 
 # Wagtail page slugs may be up to 255 characters; shorter ones read better
 # in an address. The reference keeps the slug unique among its siblings.
@@ -21,7 +24,9 @@ def create_initiative_page(request, municipality, user=None):
     """Add a draft ``InitiativePage`` for a request and start its moderation.
 
     The page holds the title, the neighbourhood, the needs and the
-    description, never contact details. Where the municipality publishes at
+    description; e-mail addresses and phone numbers typed into the title or
+    description are replaced by a marker (names cannot be found this way, so
+    moderation remains the check for those). Where the municipality publishes at
     once, the page goes live straight away; otherwise it enters the
     municipality's moderation workflow, if one is set, or stays a draft.
     Call it inside a transaction: the municipality page stays locked until
@@ -31,11 +36,15 @@ def create_initiative_page(request, municipality, user=None):
     # that add a page at one moment would compute the same path, so the
     # parent row is locked first; this also makes ``numchild`` current.
     parent = Page.objects.select_for_update().get(pk=municipality.pk)
+    # The marker is public text, so it is written in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = redact_contact_details(request.title)
+        summary = redact_contact_details(request.description)
     page = InitiativePage(
-        title=request.title,
+        title=title,
         slug=initiative_slug(request),
         neighbourhood=request.neighbourhood,
-        summary=request.description,
+        summary=summary,
         needs=list(request.needs),
         live=False,
     )

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,26 @@ cbs_code_validator = RegexValidator(
 )
 
 money_validators = [MinValueValidator(Decimal("0.00"))]
+
+
+def validate_origins(text):
+    """Check that every line is an origin such as https://www.gemeente.nl."""
+    from ..api.cors import normalise_origin
+
+    wrong = [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and normalise_origin(line) != line.strip().lower().rstrip("/")
+    ]
+    if wrong:
+        raise ValidationError(
+            _(
+                "Enter one website address per line, with http:// or https:// "
+                "and without a path, for example https://www.gemeente.nl. "
+                "Not valid: %(lines)s"
+            )
+            % {"lines": ", ".join(wrong)}
+        )
 
 
 class MunicipalityPage(Page):
@@ -75,6 +96,15 @@ class MunicipalityPage(Page):
             "Leave empty to use the default."
         ),
     )
+    allowed_origins = models.TextField(
+        _("websites that may show the form"),
+        blank=True,
+        validators=[validate_origins],
+        help_text=_(
+            "One address per line, for example https://www.gemeente.nl. "
+            "The embedded form works only on these websites."
+        ),
+    )
     publish_initiatives_at_once = models.BooleanField(
         _("publish initiatives at once"),
         default=False,
@@ -104,6 +134,7 @@ class MunicipalityPage(Page):
             ],
             heading=_("Limits and publishing"),
         ),
+        FieldPanel("allowed_origins"),
     ]
 
     subpage_types = [

@@ -9,6 +9,7 @@ backoff that doubles per attempt, until ``KANSKAART_NOTIFICATION_MAX_ATTEMPTS``.
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -35,7 +36,8 @@ def _recipients(request, event):
     if support_need and "contact" in support_need.details:
         from ..models import SupportContact
 
-        contact = SupportContact.objects.filter(pk=support_need.details["contact"]).first()
+        contact_id = support_need.details["contact"]
+        contact = SupportContact.objects.filter(pk=contact_id).first()
         if contact and contact.email:
             yield Audience.SUPPORT, "email", contact.email
 
@@ -93,7 +95,13 @@ def render(notification) -> Message:
     from ..views.urls import status_url
 
     request = notification.request
-    with translation.override(request.language):
+    # Staff read the site's language; the resident reads the one she used.
+    language = (
+        request.language
+        if notification.audience == Audience.RESIDENT
+        else settings.LANGUAGE_CODE
+    )
+    with translation.override(language):
         context = {
             "request": request,
             "outcome": build_outcome(request),
@@ -101,14 +109,17 @@ def render(notification) -> Message:
             "audience": notification.audience,
             "event": notification.event,
         }
-        template = f"wagtail_kanskaart/notifications/{notification.event}_{notification.audience}"
+        template = (
+            "wagtail_kanskaart/notifications/"
+            f"{notification.event}_{notification.audience}"
+        )
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
     return Message(
         recipient=notification.recipient,
         subject=" ".join(subject.split()),
         body=body,
-        language=request.language,
+        language=language,
     )
 
 
@@ -126,6 +137,8 @@ def deliver(notification_id: int) -> str:
             Notification.objects.select_for_update(of=("self",))
             .select_related("request__municipality")
             .filter(pk=notification_id, status=Notification.Status.PENDING)
+            # A second worker may hold an old id: skip what is not due yet.
+            .exclude(next_attempt_at__gt=timezone.now())
             .first()
         )
         if notification is None:
@@ -150,7 +163,8 @@ def deliver(notification_id: int) -> str:
                     notification.last_error,
                 )
             else:
-                notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
+                delay = backoff(notification.attempts)
+                notification.next_attempt_at = timezone.now() + delay
                 logger.warning(
                     "Notification %s failed (attempt %s, %s); retrying after %s",
                     notification.pk,
@@ -163,7 +177,13 @@ def deliver(notification_id: int) -> str:
             notification.sent_at = timezone.now()
             notification.last_error = ""
         notification.save(
-            update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+            update_fields=[
+                "attempts",
+                "status",
+                "sent_at",
+                "last_error",
+                "next_attempt_at",
+            ]
         )
         return notification.status
 

@@ -31,7 +31,14 @@ MUNICIPALITIES = [
     {
         "slug": "roosendaal",
         "title": "Roosendaal",
-        "neighbourhoods": ["Kalsdonk", "Tolberg", "Kroeven", "Langdonk", "Westrand", "Centrum"],
+        "neighbourhoods": [
+            "Kalsdonk",
+            "Tolberg",
+            "Kroeven",
+            "Langdonk",
+            "Westrand",
+            "Centrum",
+        ],
         "budget": "Bewonersbudget Roosendaal",
         "spaces": [
             {
@@ -48,22 +55,44 @@ MUNICIPALITIES = [
             },
         ],
         "contacts": [
-            {"name": "Fatima", "organisation": "het buurtteam", "neighbourhoods": ["kalsdonk", "tolberg"]},
+            {
+                "name": "Fatima",
+                "organisation": "het buurtteam",
+                "neighbourhoods": ["kalsdonk", "tolberg"],
+            },
             {"name": "Johan", "organisation": "het buurtteam", "neighbourhoods": []},
         ],
         "initiatives": [
-            ("Moestuin voor de buurt", "kalsdonk", ["budget", "support"],
-             "Samen groente kweken op het grasveld achter de school."),
-            ("Buitenspeeldag Tolberg", "tolberg", ["budget", "space"],
-             "Een middag spelletjes op straat voor alle kinderen."),
-            ("Koffieochtend voor moeders", "kroeven", ["space"],
-             "Elke week koffie en praten met andere moeders uit de wijk."),
+            (
+                "Moestuin voor de buurt",
+                "kalsdonk",
+                ["budget", "support"],
+                "Samen groente kweken op het grasveld achter de school.",
+            ),
+            (
+                "Buitenspeeldag Tolberg",
+                "tolberg",
+                ["budget", "space"],
+                "Een middag spelletjes op straat voor alle kinderen.",
+            ),
+            (
+                "Koffieochtend voor moeders",
+                "kroeven",
+                ["space"],
+                "Elke week koffie en praten met andere moeders uit de wijk.",
+            ),
         ],
     },
     {
         "slug": "bergen-op-zoom",
         "title": "Bergen op Zoom",
-        "neighbourhoods": ["Gageldonk", "Fort-Zeekant", "Warande", "Halsteren", "Centrum"],
+        "neighbourhoods": [
+            "Gageldonk",
+            "Fort-Zeekant",
+            "Warande",
+            "Halsteren",
+            "Centrum",
+        ],
         "budget": "Bewonersbudget Bergen op Zoom",
         "spaces": [
             {
@@ -77,27 +106,54 @@ MUNICIPALITIES = [
             {"name": "Samira", "organisation": "het wijkteam", "neighbourhoods": []},
         ],
         "initiatives": [
-            ("Opruimactie Fort-Zeekant", "fort-zeekant", ["budget"],
-             "Met de buren zwerfafval opruimen, met handschoenen en grijpers."),
-            ("Kookclub Gageldonk", "gageldonk", ["space", "support"],
-             "Samen gezond koken en eten, elke maand een ander land."),
+            (
+                "Opruimactie Fort-Zeekant",
+                "fort-zeekant",
+                ["budget"],
+                "Met de buren zwerfafval opruimen, met handschoenen en grijpers.",
+            ),
+            (
+                "Kookclub Gageldonk",
+                "gageldonk",
+                ["space", "support"],
+                "Samen gezond koken en eten, elke maand een ander land.",
+            ),
         ],
     },
 ]
 
 
 class Command(BaseCommand):
-    help = "Load demo data: Roosendaal and Bergen op Zoom with budgets, rooms and stories."
+    help = (
+        "Load demo data: Roosendaal and Bergen op Zoom with budgets, rooms and stories."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--admin-password", default="kanskaart-demo")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=8000,
+            help="Port the site runs on; status links in e-mails use it.",
+        )
+        parser.add_argument(
+            "--embed-origin",
+            action="append",
+            default=[],
+            help="A website origin that may embed the form, e.g. "
+            "http://127.0.0.1:8001. Repeat for more.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
         site = Site.objects.get(is_default_site=True)
+        # Status links in e-mails are built from the site's address.
+        site.hostname, site.port = "127.0.0.1", options["port"]
+        site.save()
         root = site.root_page.specific
         for spec in MUNICIPALITIES:
-            self.load_municipality(root, spec)
+            municipality = self.load_municipality(root, spec)
+            self.allow_origins(municipality, options["embed_origin"])
         self.ensure_admin(options["admin_password"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
 
@@ -137,7 +193,18 @@ class Command(BaseCommand):
         for contact_spec in spec["contacts"]:
             self.ensure_contact(municipality, contact_spec, neighbourhoods)
         for title, slug, needs, summary in spec["initiatives"]:
-            self.ensure_initiative(municipality, title, neighbourhoods[slug], needs, summary)
+            self.ensure_initiative(
+                municipality, title, neighbourhoods[slug], needs, summary
+            )
+        return municipality
+
+    def allow_origins(self, municipality, origins):
+        listed = municipality.allowed_origins.split()
+        missing = [origin for origin in origins if origin not in listed]
+        if not missing:
+            return
+        municipality.allowed_origins = "\n".join(listed + missing)
+        municipality.save_revision().publish()
 
     def ensure_form_page(self, municipality):
         if RequestFormPage.objects.child_of(municipality).exists():
@@ -160,7 +227,9 @@ class Command(BaseCommand):
         page = BudgetPage(
             title=title,
             slug="budget",
-            intro="<p>Geld voor ideeën van bewoners. Geen bonnetjes, wel een verhaal.</p>",
+            intro=(
+                "<p>Geld voor ideeën van bewoners. Geen bonnetjes, wel een verhaal.</p>"
+            ),
             amount=Decimal("10000.00"),
             period_start=datetime.date(today.year, 1, 1),
             period_end=datetime.date(today.year + 1, 12, 31),
@@ -181,16 +250,22 @@ class Command(BaseCommand):
             manager_name="Beheer",
             manager_email=f"beheer@{municipality.slug}.example.org",
         )
-        space.neighbourhoods.set([neighbourhoods[slug] for slug in spec["neighbourhoods"]])
+        space.neighbourhoods.set(
+            [neighbourhoods[slug] for slug in spec["neighbourhoods"]]
+        )
         space.save()
         for weekday in WEEKDAYS:
             SpaceOpeningHours.objects.create(
-                space=space, weekday=weekday,
-                opens=datetime.time(9, 0), closes=datetime.time(21, 0),
+                space=space,
+                weekday=weekday,
+                opens=datetime.time(9, 0),
+                closes=datetime.time(21, 0),
             )
 
     def ensure_contact(self, municipality, spec, neighbourhoods):
-        if SupportContact.objects.filter(municipality=municipality, name=spec["name"]).exists():
+        if SupportContact.objects.filter(
+            municipality=municipality, name=spec["name"]
+        ).exists():
             return
         contact = SupportContact.objects.create(
             municipality=municipality,
@@ -199,7 +274,9 @@ class Command(BaseCommand):
             email=f"{spec['name'].lower()}@{municipality.slug}.example.org",
             response_days=2,
         )
-        contact.neighbourhoods.set([neighbourhoods[slug] for slug in spec["neighbourhoods"]])
+        contact.neighbourhoods.set(
+            [neighbourhoods[slug] for slug in spec["neighbourhoods"]]
+        )
 
     def ensure_initiative(self, municipality, title, neighbourhood, needs, summary):
         if InitiativePage.objects.child_of(municipality).filter(title=title).exists():
@@ -225,5 +302,3 @@ class Command(BaseCommand):
             return
         user_model.objects.create_superuser("admin", "admin@example.org", password)
         self.stdout.write("Created user admin")
-
-
