@@ -201,3 +201,16 @@ def test_snippet_object_views_are_scoped(
 
     assert foreign.status_code in (302, 403)
     assert own.status_code == 200
+
+
+def test_municipality_edit_shows_embed_code(client, admin_user, two_municipalities):
+    roosendaal, _bergen = two_municipalities
+    client.force_login(admin_user)
+
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[roosendaal.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;kanskaart-form municipality=&quot;roosendaal&quot;" in html
+    assert "/static/wagtail_kanskaart/kanskaart-form.js" in html
+    assert "/roosendaal/kans/" in html

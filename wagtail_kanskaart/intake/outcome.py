@@ -166,7 +166,21 @@ def _support_text(need, request):
 
 def _status_text(need):
     if need.status == NeedStatus.WITHDRAWN:
-        return _("Withdrawn"), _("You withdrew your request.")
+        messages = {
+            NeedKind.BUDGET: (
+                _("Money: withdrawn"),
+                _("The money goes back to the budget, for other ideas."),
+            ),
+            NeedKind.SPACE: (
+                _("Room: withdrawn"),
+                _("The room is free again for others."),
+            ),
+            NeedKind.SUPPORT: (
+                _("Help: withdrawn"),
+                _("We tell the community worker that you no longer need help."),
+            ),
+        }
+        return messages.get(need.kind, (_("Withdrawn"), ""))
     return _("Declined"), _("The municipality cannot arrange this for you.")
 
 

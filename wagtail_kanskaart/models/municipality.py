@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from ..admin.panels import EmbedSnippetPanel
+
 cbs_code_validator = RegexValidator(
     r"^(WK|BU)\d{6,8}$",
     _("Enter a CBS code such as WK167400 or BU16740001."),
@@ -135,6 +137,7 @@ class MunicipalityPage(Page):
             heading=_("Limits and publishing"),
         ),
         FieldPanel("allowed_origins"),
+        EmbedSnippetPanel(heading=_("Code for your own website")),
     ]
 
     subpage_types = [
