@@ -11,7 +11,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from .municipality import money_validators
+from .municipality import money_validators, optional_limit_field
 
 
 class BudgetPage(Page):
@@ -40,32 +40,14 @@ class BudgetPage(Page):
         verbose_name=_("neighbourhoods"),
         help_text=_("Leave empty for all neighbourhoods of the municipality."),
     )
-    instant_grant_limit = models.DecimalField(
-        _("instant grant limit (€)"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text=_("Leave empty to use the municipality's limit."),
+    instant_grant_limit = optional_limit_field(
+        _("instant grant limit (€)"), _("Leave empty to use the municipality's limit.")
     )
-    max_request_amount = models.DecimalField(
-        _("maximum per request (€)"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text=_("Leave empty to use the municipality's limit."),
+    max_request_amount = optional_limit_field(
+        _("maximum per request (€)"), _("Leave empty to use the municipality's limit.")
     )
-    resident_cap = models.DecimalField(
-        _("maximum per resident (€)"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text=_("Leave empty to use the municipality's limit."),
+    resident_cap = optional_limit_field(
+        _("maximum per resident (€)"), _("Leave empty to use the municipality's limit.")
     )
 
     content_panels = Page.content_panels + [

@@ -18,6 +18,19 @@ cbs_code_validator = RegexValidator(
 money_validators = [MinValueValidator(Decimal("0.00"))]
 
 
+def optional_limit_field(verbose_name, help_text):
+    """Return an optional euro limit; empty means the next level's value applies."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=money_validators,
+        help_text=help_text,
+    )
+
+
 def validate_origins(text):
     """Check that every line is an origin such as https://www.gemeente.nl."""
     from ..api.cors import normalise_origin
@@ -65,35 +78,20 @@ class MunicipalityPage(Page):
         blank=True,
         help_text=_("The form links to this page."),
     )
-    instant_grant_limit = models.DecimalField(
+    instant_grant_limit = optional_limit_field(
         _("instant grant limit (€)"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text=_(
+        _(
             "Requests up to this amount are granted at once. "
             "Leave empty to use the default."
         ),
     )
-    max_request_amount = models.DecimalField(
+    max_request_amount = optional_limit_field(
         _("maximum per request (€)"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text=_("Residents cannot ask for more. Leave empty to use the default."),
+        _("Residents cannot ask for more. Leave empty to use the default."),
     )
-    resident_cap = models.DecimalField(
+    resident_cap = optional_limit_field(
         _("maximum per resident per budget (€)"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=money_validators,
-        help_text=_(
+        _(
             "Above this total a request goes to an editor. "
             "Leave empty to use the default."
         ),
