@@ -254,6 +254,11 @@ def test_clean_text_drops_control_characters():
     assert clean_text("regel 1\nregel 2\tmet tab") == "regel 1\nregel 2\tmet tab"
 
 
+def test_clean_text_drops_direction_overrides():
+    assert clean_text("Feest \u202egnol\u202c") == "Feest gnol"
+    assert clean_text("\u2067Buurt\u2069") == "Buurt"
+
+
 def test_plain_text_field_checks_length_after_cleaning():
     class TitleForm(forms.Form):
         title = PlainTextField(single_line=True, min_length=3, max_length=10)

@@ -744,3 +744,21 @@ def test_initiative_page_drops_typed_contact_details(municipality, kalsdonk, con
     assert "12345678" not in page.title
     assert "voor de datum" in page.summary
     assert result.request.description == description
+
+
+def test_unknown_support_kind_gives_one_message(municipality, kalsdonk):
+    form = RequestForm(
+        request_data(needs=["support"], support_kind="massage"),
+        municipality=municipality,
+    )
+
+    assert not form.is_valid()
+    assert len(form.errors["support_kind"]) == 1
+
+
+def test_initiative_address_hides_reference(municipality, kalsdonk, contact):
+    result = submit_form(municipality, needs=["support"], title="Buurtborrel")
+
+    slug = result.request.initiative_page.slug
+    assert slug.startswith("buurtborrel-")
+    assert result.request.reference.lower() not in slug

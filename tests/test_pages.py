@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from tests.factories import (
@@ -265,7 +265,7 @@ def test_outcome_page_is_private(client, roosendaal):
     outcome = client.get(outcome_path_of(response))
 
     assert "no-store" in outcome["Cache-Control"]
-    assert outcome["Referrer-Policy"] == "no-referrer"
+    assert outcome["Referrer-Policy"] == "same-origin"
     assert (
         soup_of(outcome)
         .find("meta", attrs={"name": "robots"})["content"]
@@ -508,7 +508,7 @@ def test_status_page_shows_needs_and_withdraw(client, roosendaal):
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     soup = soup_of(response)
     request_obj = InitiativeRequest.objects.get()
     assert request_obj.reference in soup.get_text(" ")
@@ -533,7 +533,13 @@ def test_withdraw_releases_money_and_cancels_booking(roosendaal):
     confirm = soup_of(client.get(status_path + "intrekken/"))
     confirm_form = confirm.find("form", method="post")
     token = confirm_form.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
-    response = client.post(confirm_form["action"], {"csrfmiddlewaretoken": token})
+    # A browser sends the page's origin here, as the page's Referrer-Policy
+    # allows it for same-origin requests; Django's CSRF check compares it.
+    response = client.post(
+        confirm_form["action"],
+        {"csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="http://testserver",
+    )
 
     assert response.status_code in (302, 303)
     assert urlsplit(response["Location"]).path == status_path
@@ -630,3 +636,52 @@ def test_closed_day_puts_space_in_review(client, roosendaal):
     outcome = soup_of(client.get(outcome_path_of(response)))
     assert outcome.select(".kanskaart-need--in_review")
     assert SpaceBooking.objects.count() == 0
+
+
+def test_unknown_token_page_explains_in_dutch(client, roosendaal):
+    response = client.get(f"/roosendaal/kans/status/{'A' * 43}/")
+
+    assert response.status_code == 404
+    assert "Deze link werkt niet" in response.content.decode()
+    assert response["Cache-Control"].startswith("private")
+
+
+def test_english_browser_still_gets_dutch_form(client, roosendaal):
+    response = client.get(roosendaal.form_url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response.status_code == 200
+    assert 'lang="nl"' in response.content.decode()
+    assert "Je naam" in response.content.decode()
+
+
+def test_filled_honeypot_creates_nothing(client, roosendaal):
+    response = client.post(roosendaal.form_url, request_data(website="http://spam"))
+
+    assert response.status_code == 400
+    assert InitiativeRequest.objects.count() == 0
+    assert soup_of(response).select(".kanskaart-notice")
+
+
+@override_settings(KANSKAART_API_THROTTLE_RATES={"submit": "2/hour"})
+def test_hosted_form_is_throttled_like_the_api(client, roosendaal):
+    for number in range(2):
+        data = request_data(email=f"bewoner{number}@example.org", needs=["support"])
+        assert client.post(roosendaal.form_url, data).status_code in (302, 303)
+
+    response = client.post(
+        roosendaal.form_url, request_data(email="bewoner9@example.org")
+    )
+
+    assert response.status_code == 429
+    assert InitiativeRequest.objects.count() == 2
+    assert 'value="bewoner9@example.org"' in response.content.decode()
+
+
+@override_settings(KANSKAART_API_THROTTLE_RATES={"submit": "1/hour"})
+def test_posts_with_mistakes_do_not_count_towards_throttle(client, roosendaal):
+    for _attempt in range(3):
+        client.post(roosendaal.form_url, request_data(title=""))
+
+    response = client.post(roosendaal.form_url, request_data())
+
+    assert response.status_code in (302, 303)

@@ -161,7 +161,11 @@ class PhoneField(forms.CharField):
         return attrs
 
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls, and the bidirectional embedding and override marks that can
+# make a title read backwards on public pages.
+_CONTROL_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def clean_text(value: str) -> str:

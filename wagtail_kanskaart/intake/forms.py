@@ -61,7 +61,11 @@ class RequestForm(forms.Form):
     )
     description = PlainTextField(
         label=_("What do you want to do?"),
-        help_text=_("Tell it in a few sentences. Who joins? What happens?"),
+        help_text=_(
+            "Tell it in a few sentences. Who joins? What happens? The name and "
+            "this text of your idea can appear on the website, so do not write "
+            "your address or phone number here."
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
         min_length=10,
         max_length=2000,
@@ -188,7 +192,11 @@ class RequestForm(forms.Form):
             self._clean_budget(data)
         if NeedKind.SPACE in needs:
             self._clean_space(data)
-        if NeedKind.SUPPORT in needs and not data.get("support_kind"):
+        if (
+            NeedKind.SUPPORT in needs
+            and not data.get("support_kind")
+            and "support_kind" not in self.errors
+        ):
             self.add_error("support_kind", _("Choose what kind of help you want."))
         if (
             not data.get("email")

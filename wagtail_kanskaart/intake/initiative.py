@@ -1,5 +1,7 @@
 """Create the public page of a new initiative."""
 
+import secrets
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.text import slugify
@@ -9,15 +11,25 @@ from ..models import InitiativePage
 from ..transparency import redact_contact_details
 
 # Wagtail page slugs may be up to 255 characters; shorter ones read better
-# in an address. The reference keeps the slug unique among its siblings.
+# in an address.
 SLUG_TITLE_LENGTH = 60
+SLUG_SUFFIX_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-def initiative_slug(request) -> str:
-    """Return a slug from the title and the reference, unique per municipality."""
-    title_part = slugify(request.title)[:SLUG_TITLE_LENGTH].strip("-")
-    reference_part = slugify(request.reference)
-    return f"{title_part}-{reference_part}" if title_part else reference_part
+def initiative_slug(request, parent) -> str:
+    """Return a slug from the title and a random suffix, unique under ``parent``.
+
+    The request's reference stays out of the public address: residents quote
+    it when they write to the municipality.
+    """
+    title_part = slugify(request.title)[:SLUG_TITLE_LENGTH].strip("-") or "idee"
+    siblings = parent.get_children()
+    for _attempt in range(20):
+        suffix = "".join(secrets.choice(SLUG_SUFFIX_ALPHABET) for _ in range(5))
+        slug = f"{title_part}-{suffix}"
+        if not siblings.filter(slug=slug).exists():
+            return slug
+    raise RuntimeError("No free initiative slug after 20 attempts")
 
 
 def create_initiative_page(request, municipality, user=None):
@@ -42,7 +54,7 @@ def create_initiative_page(request, municipality, user=None):
         summary = redact_contact_details(request.description)
     page = InitiativePage(
         title=title,
-        slug=initiative_slug(request),
+        slug=initiative_slug(request, parent),
         neighbourhood=request.neighbourhood,
         summary=summary,
         needs=list(request.needs),

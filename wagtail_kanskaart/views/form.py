@@ -1,5 +1,6 @@
 """The hosted request form: works without JavaScript."""
 
+import logging
 import re
 import uuid
 
@@ -8,10 +9,16 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ..api.throttling import SubmitThrottle
 from ..intake.forms import IDEMPOTENCY_KEY_RE, RequestForm
 from ..intake.policy import limits_for
 from ..intake.submit import IdempotencyConflict, submit_request
 from .urls import outcome_url
+
+logger = logging.getLogger("wagtail_kanskaart")
+
+# The hidden field that people never see and simple bots fill in.
+HONEYPOT_FIELD = "website"
 
 
 def _new_key():
@@ -36,13 +43,27 @@ def request_form_view(request, page):
     idempotency_key = request.POST.get("idempotency_key", "")
     if not IDEMPOTENCY_KEY_RE.match(idempotency_key):
         idempotency_key = _new_key()
-    conflict = False
+    notice = ""
+    status = 200
 
     if request.method == "POST":
         form = RequestForm(
             request.POST, municipality=municipality, use_required_attribute=False
         )
-        if form.is_valid():
+        if request.POST.get(HONEYPOT_FIELD, "").strip():
+            logger.info("Hosted form post rejected: the honeypot field was filled in")
+            notice = _(
+                "We could not take your request. Try again, or contact your "
+                "municipality."
+            )
+            status = 400
+        # Only posts that would create a request count towards the limit,
+        # so a resident who corrects a few mistakes is never throttled.
+        elif form.is_valid() and not SubmitThrottle().allow_request(request, None):
+            logger.info("Hosted form post throttled")
+            notice = _("You sent too many requests. Try again later.")
+            status = 429
+        elif form.is_valid():
             try:
                 result = submit_request(
                     municipality,
@@ -52,7 +73,11 @@ def request_form_view(request, page):
                     language=(get_language() or "nl")[:2],
                 )
             except IdempotencyConflict:
-                conflict = True
+                notice = _(
+                    "You already sent this form. Check your e-mail for the link "
+                    "to your request. Do you want to ask for something else? "
+                    "Send the form again."
+                )
                 idempotency_key = _new_key()
             else:
                 return redirect(outcome_url(result.request), permanent=False)
@@ -71,17 +96,12 @@ def request_form_view(request, page):
             "form": form,
             "municipality": municipality,
             "idempotency_key": idempotency_key,
-            "conflict_message": _(
-                "You already sent this form. Check your e-mail for the link to "
-                "your request. Do you want to ask for something else? Send the "
-                "form again."
-            )
-            if conflict
-            else "",
+            "notice": notice,
+            "honeypot_field": HONEYPOT_FIELD,
             "max_request_amount": limits.max_request_amount,
             "instant_grant_limit": limits.instant_grant_limit,
         }
     )
     return TemplateResponse(
-        request, "wagtail_kanskaart/request_form_page.html", context
+        request, "wagtail_kanskaart/request_form_page.html", context, status=status
     )

@@ -1,7 +1,8 @@
 """The resident's outcome and status pages, reached with her secret token."""
 
+from functools import wraps
+
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -15,7 +16,8 @@ from .urls import status_url, withdraw_url
 
 
 def get_request_for_token(page, token):
-    request_obj = (
+    """Return the request this token opens on this form page, or None."""
+    return (
         InitiativeRequest.objects.select_related("municipality", "neighbourhood")
         .prefetch_related("need_set")
         .filter(
@@ -23,16 +25,16 @@ def get_request_for_token(page, token):
         )
         .first()
     )
-    if request_obj is None:
-        raise Http404(_("This link does not work. Check that you copied it whole."))
-    return request_obj
 
 
 def _private(response):
     # The token is in the address: keep it out of caches, search engines and
     # the Referer header of links the resident follows.
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin" rather than "no-referrer": with no referrer at all,
+    # browsers send "Origin: null" with the withdraw form, and Django's CSRF
+    # check refuses that.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -56,21 +58,37 @@ def _render(request, page, request_obj, template, **extra):
     return _private(response)
 
 
-@never_cache
-def outcome_view(request, page, token):
-    request_obj = get_request_for_token(page, token)
+def token_view(view):
+    """Look up the token's request; answer a plain 404 page when there is none."""
+
+    @wraps(view)
+    def wrapper(request, page, token):
+        request_obj = get_request_for_token(page, token)
+        if request_obj is None:
+            context = page.get_context(request)
+            context["municipality"] = page.municipality
+            response = TemplateResponse(
+                request, "wagtail_kanskaart/link_not_found.html", context, status=404
+            )
+            response.render()
+            return _private(response)
+        return view(request, page, request_obj)
+
+    return never_cache(wrapper)
+
+
+@token_view
+def outcome_view(request, page, request_obj):
     return _render(request, page, request_obj, "wagtail_kanskaart/outcome.html")
 
 
-@never_cache
-def status_view(request, page, token):
-    request_obj = get_request_for_token(page, token)
+@token_view
+def status_view(request, page, request_obj):
     return _render(request, page, request_obj, "wagtail_kanskaart/status.html")
 
 
-@never_cache
-def withdraw_view(request, page, token):
-    request_obj = get_request_for_token(page, token)
+@token_view
+def withdraw_view(request, page, request_obj):
     if request.method == "POST":
         try:
             lifecycle.withdraw(request_obj)
