@@ -59,7 +59,7 @@ def _render(request, page, request_obj, template, **extra):
 
 
 def token_view(view):
-    """Look up the token's request; answer a plain 404 page when there is none."""
+    """Look up the token's request, or render a plain 404 page when there is none."""
 
     @wraps(view)
     def wrapper(request, page, token):
