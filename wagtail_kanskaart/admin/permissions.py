@@ -1,4 +1,4 @@
-"""Which municipalities an editor may act on, and policies that enforce it."""
+"""The municipalities an editor may act on, and the policies that enforce it."""
 
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy

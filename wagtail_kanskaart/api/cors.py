@@ -41,19 +41,24 @@ def normalise_origin(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def origins_of(municipality) -> set[str]:
-    """Return the origins a municipality allows, from one origin per line."""
-    text = municipality.allowed_origins or ""
-    origins = {normalise_origin(line) for line in text.splitlines()}
+def _parse_origins(text) -> set[str]:
+    origins = {normalise_origin(line) for line in (text or "").splitlines()}
     origins.discard("")
     return origins
 
 
+def origins_of(municipality) -> set[str]:
+    """Return the origins a municipality allows, from one origin per line."""
+    return _parse_origins(municipality.allowed_origins)
+
+
 def listed_origins() -> set[str]:
     """Return every origin that some live municipality allows."""
+    # Only the one column is read: this runs on every cross-origin API call.
     origins = set()
-    for municipality in MunicipalityPage.objects.live():
-        origins |= origins_of(municipality)
+    texts = MunicipalityPage.objects.live().values_list("allowed_origins", flat=True)
+    for text in texts:
+        origins |= _parse_origins(text)
     return origins
 
 

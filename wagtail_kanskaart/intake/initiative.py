@@ -46,7 +46,7 @@ def create_initiative_page(request, municipality, user=None):
     """
     # Wagtail computes a new page's tree path from its siblings. Two requests
     # that add a page at one moment would compute the same path, so the
-    # parent row is locked first; this also makes ``numchild`` current.
+    # parent row is locked first. The lock also makes ``numchild`` current.
     parent = Page.objects.select_for_update().get(pk=municipality.pk)
     # The marker is public text, so it is written in the site's language.
     with translation.override(settings.LANGUAGE_CODE):

@@ -61,7 +61,7 @@ def reserve(budget, request, amount: Decimal, user=None) -> LedgerEntry:
         ).update(reserved=F("reserved") + amount)
         if not changed:
             logger.info(
-                "Reservation refused, budget spent: budget=%s request=%s",
+                "Reservation rejected, not enough money left: budget=%s request=%s",
                 budget.pk,
                 request.reference,
             )

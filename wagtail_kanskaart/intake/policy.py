@@ -32,7 +32,7 @@ class Limits:
 
 @dataclass(frozen=True)
 class GrantDecision:
-    """What the policy decided for a budget need.
+    """The policy's decision on a budget need.
 
     ``grant`` True means: reserve ``amount`` now. ``reason`` is one of the
     reason codes above; a hook may use a code of its own.

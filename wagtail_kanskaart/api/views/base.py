@@ -1,4 +1,4 @@
-"""What every API view shares: no cookies, JSON only, one error envelope, a language.
+"""The base of every API view: no cookies, JSON only, one error envelope, a language.
 
 The policies are class attributes rather than ``REST_FRAMEWORK`` settings,
 so the site's DRF settings for authentication, permissions, parsers,
