@@ -3,6 +3,7 @@ from .form_page import RequestFormPage
 from .initiative import InitiativePage
 from .municipality import MunicipalityPage, Neighbourhood
 from .notification import Notification
+from .payouts import PayoutBatch
 from .requests import InitiativeRequest, RequestNeed
 from .resources import Space, SpaceBooking, SpaceOpeningHours, SupportContact
 from .story import StoryPage
@@ -16,6 +17,7 @@ __all__ = [
     "MunicipalityPage",
     "Neighbourhood",
     "Notification",
+    "PayoutBatch",
     "RequestFormPage",
     "RequestNeed",
     "Space",

@@ -31,6 +31,32 @@ def optional_limit_field(verbose_name, help_text):
     )
 
 
+def validate_iban(value):
+    """Check an IBAN's country format and check digits (with schwifty)."""
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        IBAN(value)
+    except SchwiftyException as error:
+        raise ValidationError(
+            _("This IBAN is not valid. Check it on your bank card or statement.")
+        ) from error
+
+
+def validate_bic(value):
+    """Check a BIC's format (with schwifty)."""
+    from schwifty import BIC
+    from schwifty.exceptions import SchwiftyException
+
+    try:
+        BIC(value)
+    except SchwiftyException as error:
+        raise ValidationError(
+            _("This BIC is not valid. It has 8 or 11 letters and digits.")
+        ) from error
+
+
 def validate_origins(text):
     """Check that every line is an origin such as https://www.gemeente.nl."""
     from ..api.cors import normalise_origin
@@ -113,6 +139,27 @@ class MunicipalityPage(Page):
         ),
     )
 
+    payout_account_name = models.CharField(
+        _("account name for payouts"),
+        max_length=70,
+        blank=True,
+        help_text=_("The name of the municipality's bank account that pays out."),
+    )
+    payout_iban = models.CharField(
+        _("IBAN for payouts"),
+        max_length=34,
+        blank=True,
+        validators=[validate_iban],
+        help_text=_("The bank account the money is paid from."),
+    )
+    payout_bic = models.CharField(
+        _("BIC for payouts"),
+        max_length=11,
+        blank=True,
+        validators=[validate_bic],
+        help_text=_("Optional. Leave empty when your bank does not ask for it."),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         MultiFieldPanel(
@@ -133,6 +180,14 @@ class MunicipalityPage(Page):
                 FieldPanel("publish_initiatives_at_once"),
             ],
             heading=_("Limits and publishing"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("payout_account_name"),
+                FieldPanel("payout_iban"),
+                FieldPanel("payout_bic"),
+            ],
+            heading=_("Payouts"),
         ),
         FieldPanel("allowed_origins"),
         EmbedSnippetPanel(heading=_("Code for your own website")),

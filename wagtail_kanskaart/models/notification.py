@@ -29,6 +29,9 @@ class Notification(models.Model):
         verbose_name=_("request"),
     )
     event = models.CharField(_("event"), max_length=32)
+    # What the message needs beyond the request itself, such as an editor's
+    # reason for a decline. The message is rendered from it when it is sent.
+    context = models.JSONField(_("context"), default=dict, blank=True)
     audience = models.CharField(_("recipient"), max_length=16, choices=Audience.choices)
     channel = models.CharField(_("channel"), max_length=16, default="email")
     recipient = models.CharField(_("address"), max_length=254)

@@ -91,6 +91,19 @@ class InitiativeRequest(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     consent = models.BooleanField(_("consent given"), default=False)
+    # Where the money goes. Given by the resident on her status page once
+    # money is granted; shown only to editors of the municipality.
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    iban_holder = models.CharField(_("account holder"), max_length=70, blank=True)
+    iban_given_at = models.DateTimeField(_("IBAN given at"), null=True, blank=True)
+    payout_batch = models.ForeignKey(
+        "wagtail_kanskaart.PayoutBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("payout batch"),
+    )
     # Keyed hashes of the contact details, so the per-resident cap can find a
     # resident's other requests without comparing personal data.
     resident_key = models.CharField(

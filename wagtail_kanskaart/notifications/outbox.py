@@ -23,6 +23,14 @@ logger = logging.getLogger("wagtail_kanskaart")
 
 Audience = Notification.Audience
 
+# Who hears of each event. An event that is not listed reaches the resident
+# only. Every audience of an event needs the templates
+# ``notifications/<event>_<audience>.txt`` and ``..._subject.txt``.
+EVENT_AUDIENCES = {
+    "submitted": frozenset(Audience.values),
+    "withdrawn": frozenset(Audience.values),
+}
+
 
 def _recipients(request, event):
     """Yield (audience, channel, address) for everyone who hears of this event."""
@@ -49,12 +57,19 @@ def _recipients(request, event):
         yield Audience.EDITORS, "email", request.municipality.editors_email
 
 
-def queue_notifications(request, event):
-    """Store the notifications of an event and send them after the commit."""
+def queue_notifications(request, event, context=None, audiences=None):
+    """Store the notifications of an event and send them after the commit.
+
+    ``context`` is stored with each message and reaches its templates as
+    ``data``; it must be JSON-serialisable. ``audiences`` overrides the
+    event's entry in ``EVENT_AUDIENCES``.
+    """
+    if audiences is None:
+        audiences = EVENT_AUDIENCES.get(event, {Audience.RESIDENT})
     notifications = []
     seen = set()
     for audience, channel, address in _recipients(request, event):
-        if (audience, address) in seen:
+        if audience not in audiences or (audience, address) in seen:
             continue
         seen.add((audience, address))
         status = Notification.Status.PENDING
@@ -68,6 +83,7 @@ def queue_notifications(request, event):
                 channel=channel,
                 recipient=address,
                 status=status,
+                context=context or {},
             )
         )
     pending = [n.pk for n in notifications if n.status == Notification.Status.PENDING]
@@ -108,6 +124,7 @@ def render(notification) -> Message:
             "status_url": status_url(request),
             "audience": notification.audience,
             "event": notification.event,
+            "data": notification.context,
         }
         template = (
             "wagtail_kanskaart/notifications/"
