@@ -95,3 +95,23 @@ def _clear_cache():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture
+def two_municipalities(db):
+    """Roosendaal and Bergen op Zoom; see ``factories.make_two_municipalities``."""
+    from tests.factories import make_two_municipalities
+
+    return make_two_municipalities()
+
+
+@pytest.fixture
+def editors(two_municipalities):
+    """One editor per municipality: ``editors["roosendaal"]``, ``editors["bergen"]``."""
+    from tests.factories import make_editor
+
+    roosendaal, bergen = two_municipalities
+    return {
+        "roosendaal": make_editor("redacteur-roosendaal", roosendaal),
+        "bergen": make_editor("redacteur-bergen", bergen),
+    }

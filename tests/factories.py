@@ -170,3 +170,48 @@ def form_errors(municipality, language="en", **overrides):
             name: [str(message) for message in messages]
             for name, messages in form.errors.items()
         }
+
+
+def make_editor(username, municipality, group_name=None):
+    """Create a Wagtail editor who may edit ``municipality`` and its pages.
+
+    The group gets admin access and the page permissions an editor of one
+    municipality usually has: add, change and publish below its page.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group, _created = Group.objects.get_or_create(
+        name=group_name or f"Redactie {municipality.title}"
+    )
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=municipality,
+            permission=Permission.objects.get(codename=codename),
+        )
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", "pw"
+    )
+    user.groups.add(group)
+    return user
+
+
+def make_two_municipalities():
+    """Create Roosendaal (Kalsdonk, with a contact) and Bergen op Zoom (Gageldonk).
+
+    Each has a budget of € 10.000 and a form page.
+    """
+    roosendaal = make_municipality("roosendaal", "Roosendaal")
+    kalsdonk = make_neighbourhood(roosendaal)
+    make_budget(roosendaal)
+    make_form_page(roosendaal)
+    make_contact(roosendaal, [kalsdonk])
+
+    bergen = make_municipality("bergen-op-zoom", "Bergen op Zoom")
+    make_neighbourhood(bergen, name="Gageldonk", slug="gageldonk")
+    make_budget(bergen)
+    make_form_page(bergen)
+    return roosendaal, bergen

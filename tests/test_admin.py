@@ -1,16 +1,11 @@
 """Editors' screens: requests and the snippet screens, scoped per municipality."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
-from wagtail.models import GroupPagePermission
 
+from tests import factories
 from tests.factories import (
-    NeighbourhoodFactory,
-    make_budget,
-    make_contact,
-    make_form_page,
-    make_municipality,
     request_data,
 )
 from wagtail_kanskaart.intake.forms import RequestForm
@@ -26,35 +21,7 @@ def submit(municipality, **overrides):
 
 
 def make_editor(django_user_model, username, municipality):
-    group = Group.objects.create(name=f"Redactie {municipality.title}")
-    group.permissions.add(Permission.objects.get(codename="access_admin"))
-    GroupPagePermission.objects.create(
-        group=group,
-        page=municipality,
-        permission=Permission.objects.get(codename="change_page"),
-    )
-    user = django_user_model.objects.create_user(
-        username, f"{username}@example.org", "pw"
-    )
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def two_municipalities():
-    roosendaal = make_municipality("roosendaal", "Roosendaal")
-    kalsdonk = NeighbourhoodFactory(
-        municipality=roosendaal, name="Kalsdonk", slug="kalsdonk"
-    )
-    make_budget(roosendaal)
-    make_form_page(roosendaal)
-    make_contact(roosendaal, [kalsdonk])
-
-    bergen = make_municipality("bergen-op-zoom", "Bergen op Zoom")
-    NeighbourhoodFactory(municipality=bergen, name="Gageldonk", slug="gageldonk")
-    make_budget(bergen)
-    make_form_page(bergen)
-    return roosendaal, bergen
+    return factories.make_editor(username, municipality)
 
 
 def requests_index():
