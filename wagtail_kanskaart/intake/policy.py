@@ -20,6 +20,8 @@ ABOVE_INSTANT_LIMIT = "above_instant_limit"
 RESIDENT_CAP_REACHED = "resident_cap"
 BUDGET_SPENT = "budget_spent"
 HOOK = "hook"
+# An editor granted the money after review (not at once by the policy).
+APPROVED = "approved"
 
 
 @dataclass(frozen=True)
