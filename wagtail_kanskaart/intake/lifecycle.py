@@ -3,7 +3,7 @@
 from django.db import transaction
 from wagtail.log_actions import log
 
-from ..models import InitiativeRequest
+from ..models import InitiativeRequest, PayoutBatch
 from ..models.requests import NeedStatus, RequestStatus
 from ..notifications.outbox import queue_notifications
 from . import booking, ledger
@@ -83,21 +83,32 @@ def _take_page_offline(page, user):
         page.unpublish(user=user, log_action=True)
 
 
-def mark_paid(request, user=None):
-    """Pay out what is reserved for a request and set it to paid.
+def mark_paid(request, user=None, batch=None):
+    """Pay out what is reserved for a request, set it to paid and tell the resident.
 
     A request in review can be paid when its budget need was granted, so a
-    space that waits for an editor does not hold up the money. Raises
-    ``TransitionError`` when the request is not granted or in review, or has
-    no money reserved.
+    space that waits for an editor does not hold up the money. A request in
+    an open payout batch is paid with that batch only (``batch``), so its
+    money cannot go out twice, once by hand and once in the bank file.
+    Raises ``TransitionError`` when the request is not granted or in review,
+    has no money reserved, or is in another open batch.
     """
     with transaction.atomic():
         request = _locked(request)
         if request.status not in PAYABLE:
             raise TransitionError(request.status)
+        in_open_batch = (
+            request.payout_batch_id is not None
+            and PayoutBatch.objects.filter(
+                pk=request.payout_batch_id, status=PayoutBatch.Status.OPEN
+            ).exists()
+        )
+        if in_open_batch and (batch is None or batch.pk != request.payout_batch_id):
+            raise TransitionError("in_payout_batch")
         try:
             amount = ledger.pay(request, user=user)
         except ledger.LedgerError as error:
             raise TransitionError(request.status) from error
         set_status(request, RequestStatus.PAID, user=user, paid=str(amount))
+        queue_notifications(request, "paid", context={"amount": str(amount)})
     return request
