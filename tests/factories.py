@@ -215,3 +215,19 @@ def make_two_municipalities():
     make_budget(bergen)
     make_form_page(bergen)
     return roosendaal, bergen
+
+
+def make_moderation_workflow(municipality, editor):
+    """Give ``municipality`` a one-step workflow that ``editor``'s groups approve.
+
+    The workflow applies to every page below the municipality, so new
+    initiative pages and stories wait in it.
+    """
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    task = GroupApprovalTask.objects.create(name=f"Redactie {municipality.title}")
+    task.groups.set(editor.groups.all())
+    workflow = Workflow.objects.create(name=f"Moderatie {municipality.title}")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=municipality)
+    return workflow

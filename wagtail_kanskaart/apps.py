@@ -9,5 +9,5 @@ class WagtailKanskaartConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (they register on import)
+        from . import checks, moderation, signals  # noqa: F401  (they register on import)
         from .api import cors  # noqa: F401  (connects the CORS origin check)

@@ -27,3 +27,22 @@ def register_kanskaart_log_actions(actions):
         _("Request status changed"),
         _("Request status changed"),
     )
+
+
+@hooks.register("register_log_actions")
+def register_kanskaart_moderation_log_actions(actions):
+    actions.register_action(
+        "wagtail_kanskaart.page_approved",
+        _("Public page approved"),
+        _("Public page approved"),
+    )
+    actions.register_action(
+        "wagtail_kanskaart.changes_requested",
+        _("Changes to the public page requested"),
+        _("Changes to the public page requested"),
+    )
+    actions.register_action(
+        "wagtail_kanskaart.changes_resubmitted",
+        _("Changed idea sent for moderation"),
+        _("Changed idea sent for moderation"),
+    )

@@ -60,3 +60,9 @@ class RequestFormPage(RoutablePageMixin, Page):
         from ..views.status import withdraw_view
 
         return withdraw_view(request, self, token)
+
+    @re_path(rf"^status/{TOKEN_PATTERN}/aanpassen/$", name="change_idea")
+    def change_idea_view(self, request, token):
+        from ..views.moderation import change_idea_view
+
+        return change_idea_view(request, self, token)
