@@ -46,3 +46,17 @@ def register_kanskaart_moderation_log_actions(actions):
         _("Changed idea sent for moderation"),
         _("Changed idea sent for moderation"),
     )
+
+
+@hooks.register("register_log_actions")
+def register_kanskaart_payout_log_actions(actions):
+    for action, label in [
+        ("iban_given", _("Bank account given")),
+        ("payout_batch_created", _("Payout batch created")),
+        ("payout_batch_added", _("Added to a payout batch")),
+        ("payout_batch_removed", _("Removed from a payout batch")),
+        ("payout_batch_changed", _("Payout batch changed")),
+        ("payout_batch_cancelled", _("Payout batch cancelled")),
+        ("payout_batch_paid", _("Payout batch marked paid")),
+    ]:
+        actions.register_action(f"wagtail_kanskaart.{action}", label, label)

@@ -11,7 +11,7 @@ from .views.public import (
 from .views.requests import RequestCreateView
 from .views.root import RootView
 from .views.schema import DocsView, NotFoundView, SchemaView
-from .views.status import StatusView, WithdrawView
+from .views.status import PayoutView, StatusView, WithdrawView
 
 app_name = "kanskaart_api"
 
@@ -24,6 +24,7 @@ api_patterns = [
     path("stories/", StoryListView.as_view(), name="stories"),
     path("status/<str:token>/", StatusView.as_view(), name="status"),
     path("status/<str:token>/withdraw/", WithdrawView.as_view(), name="withdraw"),
+    path("status/<str:token>/payout/", PayoutView.as_view(), name="payout"),
 ]
 
 urlpatterns = [

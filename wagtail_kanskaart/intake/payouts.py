@@ -10,6 +10,7 @@ to editors of the municipality, and masked everywhere else. They never go
 into log entries or log messages.
 """
 
+import datetime
 import logging
 import secrets
 from dataclasses import dataclass
@@ -207,18 +208,22 @@ def give_iban(request_obj, iban: str, holder: str, user=None):
 
 @dataclass
 class PayoutState:
-    """What the resident's status page and the API show about the payout."""
+    """What the resident's status page and the API show about the payout.
+
+    ``amount`` is what was paid out, or before that what is reserved.
+    """
 
     may_give_iban: bool
     iban_masked: str
-    iban_given_at: object
+    iban_given_at: datetime.datetime | None
     in_batch: bool
     paid: bool
     granted: bool
+    amount: Decimal
 
 
 def payout_state(request_obj) -> PayoutState:
-    paid = ledger.paid_for(request_obj) > 0
+    paid_amount = ledger.paid_for(request_obj)
     in_batch = (
         request_obj.payout_batch_id is not None
         and request_obj.payout_batch.status == PayoutBatch.Status.OPEN
@@ -228,8 +233,9 @@ def payout_state(request_obj) -> PayoutState:
         iban_masked=mask_iban(request_obj.iban),
         iban_given_at=request_obj.iban_given_at,
         in_batch=in_batch,
-        paid=paid,
+        paid=paid_amount > 0,
         granted=has_budget_granted(request_obj),
+        amount=paid_amount or ledger.reserved_for(request_obj),
     )
 
 

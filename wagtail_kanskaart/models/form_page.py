@@ -66,3 +66,9 @@ class RequestFormPage(RoutablePageMixin, Page):
         from ..views.moderation import change_idea_view
 
         return change_idea_view(request, self, token)
+
+    @re_path(rf"^status/{TOKEN_PATTERN}/rekening/$", name="payout")
+    def payout_view(self, request, token):
+        from ..views.payout import payout_view
+
+        return payout_view(request, self, token)
