@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
 from .admin.permissions import MunicipalityPermissionPolicy
+from .admin.request_log import register_request_log_actions
 from .admin.requests import RequestAdmin
 from .admin.viewsets import KanskaartViewSetGroup
 from .models import Neighbourhood, Space, SupportContact
@@ -60,3 +61,8 @@ def register_kanskaart_payout_log_actions(actions):
         ("payout_batch_paid", _("Payout batch marked paid")),
     ]:
         actions.register_action(f"wagtail_kanskaart.{action}", label, label)
+
+
+@hooks.register("register_log_actions")
+def register_kanskaart_request_action_log_actions(actions):
+    register_request_log_actions(actions)

@@ -1,19 +1,34 @@
-"""The editors' list and inspect view of requests (wagtail-modeladmin).
+"""The editors' list, inspect view, export and actions of requests (wagtail-modeladmin).
 
-The list, the inspect view and every object check are limited to the
-municipalities whose pages the editor may edit.
+The list, the export, the inspect and history views and every action are
+limited to the municipalities whose pages the editor may edit. The views
+live in ``request_views``, the filters in ``request_filters``.
 """
 
+import functools
+
+from django.contrib import admin
+from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
+from ..intake import actions
+from ..intake.forms import euro
 from ..models import InitiativeRequest
+from . import request_display as display
 from .permissions import editable_municipalities
+from .request_filters import REQUEST_FILTERS
+from .request_views import (
+    ACTION_VIEWS,
+    RequestHistoryView,
+    RequestIndexView,
+    RequestInspectView,
+)
 
 
 class RequestPermissionHelper(PermissionHelper):
-    """Editors look at requests; changes go through the intake service."""
+    """Editors look at requests; changes go through the actions."""
 
     def _may_see(self, user, obj):
         return editable_municipalities(user).filter(pk=obj.municipality_id).exists()
@@ -34,6 +49,10 @@ class RequestPermissionHelper(PermissionHelper):
         return False
 
 
+class RequestButtonHelper(ButtonHelper):
+    inspect_button_classnames = ["button-secondary"]
+
+
 class RequestAdmin(ModelAdmin):
     model = InitiativeRequest
     menu_label = _("Requests")
@@ -42,39 +61,52 @@ class RequestAdmin(ModelAdmin):
     add_to_admin_menu = True
     inspect_view_enabled = True
     permission_helper_class = RequestPermissionHelper
+    button_helper_class = RequestButtonHelper
+    index_view_class = RequestIndexView
+    inspect_view_class = RequestInspectView
+    history_view_class = RequestHistoryView
     list_display = (
         "reference",
-        "created_at",
+        "submitted",
         "municipality",
         "neighbourhood",
         "title",
+        "need_list",
+        "amount",
         "status",
-        "budget_amount",
     )
-    list_filter = ("status", "municipality", "neighbourhood")
-    search_fields = ("reference", "title")
-    inspect_view_fields = (
+    list_filter = REQUEST_FILTERS
+    list_select_related = ("municipality", "neighbourhood")
+    list_per_page = 50
+    search_fields = ("reference", "title", "name", "email")
+    list_export = (
         "reference",
         "created_at",
-        "status",
         "municipality",
         "neighbourhood",
         "title",
-        "description",
         "needs",
         "budget_amount",
-        "budget_purpose",
-        "space_date",
-        "space_start",
-        "space_end",
-        "space_people",
-        "support_kind",
-        "support_note",
+        "granted_amount",
+        "status",
         "name",
         "email",
         "phone",
-        "source",
     )
+    export_headings = {
+        "reference": _("Reference"),
+        "created_at": _("Submitted at"),
+        "municipality": _("Municipality"),
+        "neighbourhood": _("Neighbourhood"),
+        "title": _("Title"),
+        "needs": _("Needs"),
+        "budget_amount": _("Amount asked"),
+        "granted_amount": _("Amount granted"),
+        "status": _("Status"),
+        "name": _("Name"),
+        "email": _("E-mail address"),
+        "phone": _("Phone number"),
+    }
 
     def get_queryset(self, request):
         return (
@@ -82,4 +114,38 @@ class RequestAdmin(ModelAdmin):
             .get_queryset(request)
             .filter(municipality__in=editable_municipalities(request.user))
             .select_related("municipality", "neighbourhood")
+            .prefetch_related("need_set")
+        )
+
+    # Columns of the list
+
+    @admin.display(description=_("submitted"), ordering="created_at")
+    def submitted(self, obj):
+        return display.datetime_text(obj.created_at)
+
+    @admin.display(description=_("needs"))
+    def need_list(self, obj):
+        return display.need_labels(obj.needs)
+
+    @admin.display(description=_("amount"), ordering="budget_amount")
+    def amount(self, obj):
+        return euro(obj.budget_amount) if obj.budget_amount is not None else ""
+
+    # The actions' addresses, beside modeladmin's own
+
+    def action_view(self, request, instance_pk, action):
+        view_class = ACTION_VIEWS[action]
+        return view_class.as_view(model_admin=self, action=action)(
+            request, instance_pk=instance_pk
+        )
+
+    def get_admin_urls_for_registration(self):
+        urls = super().get_admin_urls_for_registration()
+        return urls + tuple(
+            re_path(
+                self.url_helper.get_action_url_pattern(action),
+                functools.partial(self.action_view, action=action),
+                name=self.url_helper.get_action_url_name(action),
+            )
+            for action in actions.ACTIONS
         )

@@ -29,6 +29,17 @@ Audience = Notification.Audience
 EVENT_AUDIENCES = {
     "submitted": frozenset(Audience.values),
     "withdrawn": frozenset(Audience.values),
+    # An editor's decisions (intake.actions). Each action passes the subset
+    # of these audiences that the change concerns.
+    "approved": frozenset(
+        {Audience.RESIDENT, Audience.SUPPORT, Audience.SPACE_MANAGER}
+    ),
+    "declined": frozenset(
+        {Audience.RESIDENT, Audience.SUPPORT, Audience.SPACE_MANAGER}
+    ),
+    "booking_changed": frozenset({Audience.RESIDENT, Audience.SPACE_MANAGER}),
+    "booking_cancelled": frozenset({Audience.RESIDENT, Audience.SPACE_MANAGER}),
+    "support_reassigned": frozenset({Audience.RESIDENT, Audience.SUPPORT}),
 }
 
 
