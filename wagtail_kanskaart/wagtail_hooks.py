@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
+from .admin.payouts import PayoutViewSet
 from .admin.permissions import MunicipalityPermissionPolicy
 from .admin.request_log import register_request_log_actions
 from .admin.requests import RequestAdmin
@@ -59,8 +60,14 @@ def register_kanskaart_payout_log_actions(actions):
         ("payout_batch_changed", _("Payout batch changed")),
         ("payout_batch_cancelled", _("Payout batch cancelled")),
         ("payout_batch_paid", _("Payout batch marked paid")),
+        ("payout_batch_downloaded", _("Payout batch downloaded")),
     ]:
         actions.register_action(f"wagtail_kanskaart.{action}", label, label)
+
+
+@hooks.register("register_admin_viewset")
+def register_kanskaart_payout_viewset():
+    return PayoutViewSet()
 
 
 @hooks.register("register_log_actions")
