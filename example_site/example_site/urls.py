@@ -6,10 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from wagtail_kanskaart.views.search import search_view
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
+    path("zoeken/", search_view, name="search"),
     path("api/kanskaart/v1/", include("wagtail_kanskaart.api.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
+from wagtail.search import index
 
 
 class InitiativePage(Page):
@@ -17,6 +18,8 @@ class InitiativePage(Page):
     )
     summary = models.TextField(_("summary"), blank=True)
     needs = models.JSONField(_("needs"), default=list, blank=True)
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
 
     content_panels = Page.content_panels + [
         FieldPanel("neighbourhood"),

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.search import index
 
 
 class StoryPage(Page):
@@ -27,6 +28,11 @@ class StoryPage(Page):
         verbose_name=_("photo"),
     )
 
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
     content_panels = Page.content_panels + [
         FieldPanel("initiative"),
         FieldPanel("intro"),
@@ -41,3 +47,14 @@ class StoryPage(Page):
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+
+    def get_context(self, request, *args, **kwargs):
+        from .initiative import InitiativePage
+
+        context = super().get_context(request, *args, **kwargs)
+        # Linked only while live and without view restrictions, so a story
+        # never shows the title of a draft or private initiative.
+        context["public_initiative"] = (
+            InitiativePage.objects.live().public().filter(pk=self.initiative_id).first()
+        )
+        return context
