@@ -58,4 +58,4 @@ def queued(request_obj, event):
 
 
 def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
+    return [str(message).strip() for message in response.context["messages"]]

@@ -9,9 +9,9 @@ from collections import OrderedDict
 from decimal import Decimal
 
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -33,6 +33,29 @@ from .request_filters import filter_parameters
 def may_see(user, request_obj) -> bool:
     """Return whether ``user`` may see and act on this request."""
     return editable_municipalities(user).filter(pk=request_obj.municipality_id).exists()
+
+
+def forbidden(request, model_admin):
+    """Return a 403 page for a request of a municipality the editor may not edit.
+
+    The views return it instead of raising ``PermissionDenied``, which
+    Wagtail's admin turns into a redirect to the dashboard.
+    """
+    return TemplateResponse(
+        request,
+        "wagtail_kanskaart/admin/requests/forbidden.html",
+        {"index_url": model_admin.url_helper.index_url},
+        status=403,
+    )
+
+
+class ScopedInstanceMixin:
+    """Answer 403 for a request outside the editor's municipalities."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_see(request.user, self.instance):
+            return forbidden(request, self.model_admin)
+        return super().dispatch(request, *args, **kwargs)
 
 
 # The list and its export
@@ -130,7 +153,7 @@ def export_row(request_obj) -> OrderedDict:
 # Inspect and history
 
 
-class RequestInspectView(InspectView):
+class RequestInspectView(ScopedInstanceMixin, InspectView):
     """Every answer of a request in words, what was arranged, and its history."""
 
     def get_template_names(self):
@@ -171,10 +194,10 @@ class RequestInspectView(InspectView):
         return context
 
 
-class RequestHistoryView(HistoryView):
+class RequestHistoryView(ScopedInstanceMixin, HistoryView):
     """modeladmin's history view, limited to the editor's municipalities.
 
-    modeladmin checks no permission on its history view at all.
+    modeladmin itself checks no permission on its history view.
     """
 
     def check_action_permitted(self, user):
@@ -240,7 +263,7 @@ class RequestActionView(FormView):
         if self.object is None:
             raise Http404
         if not may_see(request.user, self.object):
-            raise PermissionDenied
+            return forbidden(request, self.model_admin)
         message = actions.refusal(self.object, self.action)
         if message is not None:
             messages.error(request, message)
