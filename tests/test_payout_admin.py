@@ -82,8 +82,8 @@ def batch(roosendaal, two_payable):
     return payouts.create_batch(roosendaal, tomorrow())
 
 
-def login(client, editors, who):
-    client.force_login(editors[who])
+def login(client, editors, editor_name):
+    client.force_login(editors[editor_name])
     return client
 
 
@@ -617,7 +617,7 @@ def test_admin_without_municipality_is_refused(client, django_user_model, batch)
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     batch_page = client.get(url("batch", batch.pk))
 
-    # Wagtail answers PermissionDenied in the admin with a redirect home.
+    # Wagtail's admin turns PermissionDenied into a redirect to its home page.
     assert index.status_code == 302
     assert index["Location"] == reverse("wagtailadmin_home")
     assert url("index") not in home

@@ -1,6 +1,6 @@
 """The files editors download for a payout batch: a CSV list and a SEPA transfer.
 
-Both hold IBANs and names, so only editors of the batch's municipality may
+Both contain IBANs and names, so only editors of the batch's municipality may
 download them (see ``admin/payouts.py``).
 """
 
@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from .exports import spreadsheet_text
 from .intake import payouts
 
-# SEPA's basic Latin character set, which every SEPA bank accepts; banks may
-# reject other characters in names and remittance texts.
+# Characters outside SEPA's basic Latin set. Banks may reject them in names
+# and remittance texts.
 _NOT_SEPA_CHARACTER = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
 
-# The largest remittance text in pain.001.001.03 (Max140Text).
+# The longest remittance text in pain.001.001.03 (Max140Text).
 REMITTANCE_MAX_LENGTH = 140
+# sepaxml 2.7 cuts names to 70 characters, although the schema allows 140.
 NAME_MAX_LENGTH = 70
 
 
@@ -41,7 +42,7 @@ def sepa_text(value: str, max_length: int) -> str:
 
 
 def description(request_obj) -> str:
-    """Return the remittance text the resident sees on her bank statement."""
+    """Return the remittance text, shown on the resident's bank statement."""
     return f"{request_obj.reference} {request_obj.title}"
 
 

@@ -1,8 +1,8 @@
 """The editors' payout screens: payable requests, batches, their files and payment.
 
 Every screen is limited to the municipalities the editor may edit
-(``editable_municipalities``). A batch of another municipality is answered
-with 404, so its existence is not revealed. The rules themselves live in
+(``editable_municipalities``). A batch of another municipality returns
+404, so its existence is not revealed. The rules themselves live in
 ``intake.payouts``; these views only call them.
 """
 
@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
@@ -32,6 +32,9 @@ from .permissions import editable_municipalities
 
 NAMESPACE = "kanskaart_payouts"
 ICON = "clipboard-list"
+# With a context, because the page settings use "Payouts" as a heading too,
+# and Dutch words the menu ("Uitbetalingen") and the heading differently.
+PAYOUTS = pgettext_lazy("admin menu", "Payouts")
 
 
 def url(name, *args):
@@ -104,7 +107,7 @@ class PayoutAdminMixin(WagtailAdminTemplateMixin):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": url("index"), "label": _("Payouts")},
+            {"url": url("index"), "label": PAYOUTS},
         ]
 
 
@@ -139,7 +142,7 @@ class BatchMixin(PayoutAdminMixin):
 
 class IndexView(PayoutAdminMixin, TemplateView):
     template_name = "wagtail_kanskaart/admin/payouts/index.html"
-    page_title = gettext_lazy("Payouts")
+    page_title = PAYOUTS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -192,7 +195,7 @@ class MunicipalityView(PayoutAdminMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return _("Payouts")
+        return PAYOUTS
 
     def get_page_subtitle(self):
         return self.municipality.title
@@ -316,7 +319,7 @@ class BatchDownloadView(BatchMixin, View):
         content = self.render_file()
         if content is None:
             return self.back_to_batch()
-        # The file holds IBANs and names: record who took it, never what.
+        # Log who downloaded the file, never the IBANs and names in it.
         log(
             self.batch,
             "wagtail_kanskaart.payout_batch_downloaded",
@@ -474,7 +477,7 @@ class PayoutViewSet(ViewSet):
     name = NAMESPACE
     url_prefix = "kanskaart/payouts"
     icon = ICON
-    menu_label = gettext_lazy("Payouts")
+    menu_label = PAYOUTS
     menu_name = "kanskaart-payouts"
     menu_order = 245
     add_to_admin_menu = True

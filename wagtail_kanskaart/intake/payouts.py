@@ -93,7 +93,7 @@ def mask_iban(iban: str) -> str:
     """Return the IBAN with all but the country and the last 4 characters hidden.
 
     For example "NL** **** **** **** 4300". The number of hidden groups
-    follows the length, but says nothing else about the account.
+    follows the length and reveals nothing else about the account.
     """
     if not iban or len(iban) < 8:
         return ""
@@ -196,7 +196,7 @@ def give_iban(request_obj, iban: str, holder: str, user=None):
         request_obj.save(
             update_fields=["iban", "iban_holder", "iban_given_at", "updated_at"]
         )
-        # The log entry says that the account was given, never which one.
+        # The log entry records that the account was given, never which one.
         log(
             request_obj,
             "wagtail_kanskaart.iban_given",
@@ -208,9 +208,9 @@ def give_iban(request_obj, iban: str, holder: str, user=None):
 
 @dataclass
 class PayoutState:
-    """What the resident's status page and the API show about the payout.
+    """The payout facts that the resident's status page and the API show.
 
-    ``amount`` is what was paid out, or before that what is reserved.
+    ``amount`` is the money paid out, or before the payout the money reserved.
     """
 
     may_give_iban: bool
@@ -248,13 +248,13 @@ def with_amounts(queryset):
     kind = "ledger_entries__kind"
     amount = "ledger_entries__amount"
     reserved = Sum(amount, filter=Q(**{kind: LedgerEntry.Kind.RESERVE}), default=ZERO)
-    taken = Sum(
+    released_or_paid = Sum(
         amount,
         filter=Q(**{f"{kind}__in": [LedgerEntry.Kind.RELEASE, LedgerEntry.Kind.PAY]}),
         default=ZERO,
     )
     paid = Sum(amount, filter=Q(**{kind: LedgerEntry.Kind.PAY}), default=ZERO)
-    return queryset.annotate(open_amount=reserved - taken, paid_amount=paid)
+    return queryset.annotate(open_amount=reserved - released_or_paid, paid_amount=paid)
 
 
 def _budget_granted():
