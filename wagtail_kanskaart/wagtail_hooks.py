@@ -6,8 +6,11 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
+from .admin.dashboard import KanskaartDashboardPanel
 from .admin.payouts import PayoutViewSet
 from .admin.permissions import MunicipalityPermissionPolicy
+from .admin.reports import REPORTS
+from .admin.reports import admin_urls as report_admin_urls
 from .admin.request_log import register_request_log_actions
 from .admin.requests import RequestAdmin
 from .admin.viewsets import KanskaartViewSetGroup
@@ -48,6 +51,20 @@ def register_kanskaart_moderation_log_actions(actions):
         _("Changed idea sent for moderation"),
         _("Changed idea sent for moderation"),
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_kanskaart_dashboard_panel(request, panels):
+    panels.append(KanskaartDashboardPanel())
+
+
+@hooks.register("register_admin_urls")
+def register_kanskaart_report_urls():
+    return report_admin_urls()
+
+
+for report in REPORTS:
+    hooks.register("register_reports_menu_item", report.menu_item)
 
 
 @hooks.register("register_log_actions")
