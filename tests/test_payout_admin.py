@@ -622,3 +622,45 @@ def test_admin_without_municipality_is_refused(client, django_user_model, batch)
     assert index["Location"] == reverse("wagtailadmin_home")
     assert url("index") not in home
     assert batch_page.status_code == 404
+
+
+# Races, on PostgreSQL: SQLite serialises every writing transaction.
+
+# serialized_rollback restores Wagtail's root page and default site, which
+# the table flush after a transactional test removes.
+race = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.mark.postgres
+@race
+def test_racing_batches_share_no_request(roosendaal, two_payable):
+    from tests.test_concurrency import run_at_once
+
+    results = run_at_once(8, lambda index: payouts.create_batch(roosendaal, tomorrow()))
+
+    batches = [result for result in results if isinstance(result, PayoutBatch)]
+    assert len(batches) == 1, results
+    assert PayoutBatch.objects.count() == 1
+    assert PayoutBatch.objects.get().requests.count() == 2
+    assert all(
+        isinstance(result, payouts.PayoutError)
+        for result in results
+        if result not in batches
+    ), results
+
+
+@pytest.mark.postgres
+@race
+def test_racing_payments_pay_once(roosendaal, two_payable):
+    from tests.test_concurrency import run_at_once
+
+    batch = payouts.create_batch(roosendaal, tomorrow())
+
+    results = run_at_once(8, lambda index: payouts.mark_batch_paid(batch))
+
+    paid = [result for result in results if isinstance(result, PayoutBatch)]
+    assert len(paid) == 1, results
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAY).count() == 2
+    account = BudgetAccount.objects.get(budget__in=roosendaal.get_children())
+    assert account.paid == Decimal("237.50")
+    assert account.reserved == Decimal("0.00")
