@@ -85,7 +85,9 @@ class MunicipalityFilter(ScopedChoiceFilter):
         return [(str(page.pk), page.title) for page in self.municipalities]
 
     def has_output(self):
-        return self.many_municipalities
+        # modeladmin applies only filters with output, so a value in the
+        # address keeps the filter even for an editor of one municipality.
+        return self.many_municipalities or self.value() is not None
 
     def filter(self, queryset, value):
         return queryset.filter(municipality_id=int(value))

@@ -1,0 +1,421 @@
+"""The request list, its filters and search, and the inspect and history views.
+
+Every screen shows only the requests of the municipalities whose pages the
+editor may edit: Roosendaal's editor never sees Bergen op Zoom's residents.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_budget, make_neighbourhood, make_space
+from tests.request_admin_helpers import (
+    action_url,
+    history_url,
+    index_url,
+    inspect_url,
+    reload,
+    speak_english,
+    submit,
+)
+from wagtail_kanskaart.admin.request_filters import (
+    MunicipalityFilter,
+    NeighbourhoodFilter,
+)
+from wagtail_kanskaart.intake import lifecycle
+from wagtail_kanskaart.models import InitiativeRequest
+
+pytestmark = pytest.mark.django_db
+
+AMSTERDAM = datetime.timezone(datetime.timedelta(hours=1))
+
+
+@pytest.fixture
+def roosendaal(two_municipalities):
+    return two_municipalities[0]
+
+
+@pytest.fixture
+def bergen(two_municipalities):
+    return two_municipalities[1]
+
+
+@pytest.fixture
+def editor(client, editors):
+    user = speak_english(editors["roosendaal"])
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def both_editor(client, editors):
+    """Roosendaal's editor, who also edits Bergen op Zoom's pages."""
+    user = speak_english(editors["roosendaal"])
+    user.groups.add(editors["bergen"].groups.get())
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def centrum(roosendaal):
+    return make_neighbourhood(roosendaal, name="Centrum", slug="centrum")
+
+
+@pytest.fixture
+def mix(roosendaal, bergen, centrum):
+    """Four requests: waiting, granted in Centrum, a room only, and Bergen's."""
+    make_space(roosendaal, name="Wijkcentrum")
+    return {
+        "waiting": submit(
+            roosendaal, title="Groot buurtfeest", needs=["budget"], budget_amount="400"
+        ),
+        "centrum": submit(
+            roosendaal,
+            neighbourhood="centrum",
+            title="Moestuin Centrum",
+            needs=["budget"],
+            budget_amount="100",
+            name="Jan de Vries",
+            email="jan@example.org",
+        ),
+        "room": submit(roosendaal, title="Kookavond", needs=["space"]),
+        "bergen": submit(
+            bergen, neighbourhood="gageldonk", title="Kookclub", needs=["support"]
+        ),
+    }
+
+
+def listed(client, query=""):
+    response = client.get(index_url() + query)
+    assert response.status_code == 200
+    return {obj.reference for obj in response.context["object_list"]}
+
+
+def refs(mix, *names):
+    return {mix[name].reference for name in names}
+
+
+def set_created(request_obj, when):
+    InitiativeRequest.objects.filter(pk=request_obj.pk).update(created_at=when)
+
+
+# The list
+
+
+def test_list_is_scoped(client, editor, mix):
+    assert listed(client) == refs(mix, "waiting", "centrum", "room")
+
+
+def test_list_for_both_municipalities(client, both_editor, mix):
+    assert listed(client) == refs(mix, "waiting", "centrum", "room", "bergen")
+
+
+def test_list_columns_read_dutch(client, roosendaal, editors):
+    client.force_login(editors["roosendaal"])
+    roosendaal.max_request_amount = Decimal("2000.00")
+    roosendaal.save()
+    waiting = submit(roosendaal, needs=["budget", "space"], budget_amount="1250")
+    set_created(waiting, datetime.datetime(2026, 3, 14, 9, 5, tzinfo=datetime.UTC))
+
+    html = client.get(index_url()).content.decode()
+
+    assert "€ 1.250,00" in html
+    assert "14-3-2026 10:05" in html
+    assert "in behandeling" in html
+
+
+def test_list_shows_need_labels(client, roosendaal, editor):
+    submit(roosendaal, needs=["budget", "space"])
+
+    html = client.get(index_url()).content.decode()
+
+    assert "money, room" in html
+
+
+# Filters
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?status=in_review", {"waiting"}),
+        ("?status=granted", {"centrum", "room"}),
+        ("?status=nonsense", set()),
+        ("?need=space", {"room"}),
+        ("?need=budget", {"waiting", "centrum"}),
+        ("?need=support", set()),
+        ("?need=nonsense", set()),
+    ],
+)
+def test_status_and_need_filters(client, editor, mix, query, expected):
+    assert listed(client, query) == refs(mix, *expected)
+
+
+def test_neighbourhood_filter(client, roosendaal, centrum, editor, mix):
+    kalsdonk = roosendaal.neighbourhoods.get(slug="kalsdonk")
+
+    assert listed(client, f"?neighbourhood={centrum.pk}") == refs(mix, "centrum")
+    assert listed(client, f"?neighbourhood={kalsdonk.pk}") == refs(
+        mix, "waiting", "room"
+    )
+
+
+def test_neighbourhood_filter_refuses_foreign(client, bergen, editor, mix):
+    gageldonk = bergen.neighbourhoods.get(slug="gageldonk")
+
+    assert listed(client, f"?neighbourhood={gageldonk.pk}") == set()
+
+
+def test_neighbourhood_choices_are_scoped(client, editor, mix):
+    response = client.get(index_url())
+
+    [spec] = [
+        s
+        for s in response.context["view"].filter_specs
+        if isinstance(s, NeighbourhoodFilter)
+    ]
+    assert [label for _pk, label in spec.lookup_choices] == ["Centrum", "Kalsdonk"]
+
+
+def test_neighbourhood_choices_name_municipality(client, both_editor, mix):
+    response = client.get(index_url())
+
+    [spec] = [
+        s
+        for s in response.context["view"].filter_specs
+        if isinstance(s, NeighbourhoodFilter)
+    ]
+    assert [label for _pk, label in spec.lookup_choices] == [
+        "Gageldonk (Bergen op Zoom)",
+        "Centrum (Roosendaal)",
+        "Kalsdonk (Roosendaal)",
+    ]
+
+
+def test_municipality_filter(client, bergen, both_editor, mix):
+    assert listed(client, f"?municipality={bergen.pk}") == refs(mix, "bergen")
+
+
+def test_municipality_filter_refuses_foreign(client, bergen, editor, mix):
+    assert listed(client, f"?municipality={bergen.pk}") == set()
+
+
+def test_municipality_filter_hidden_for_one(client, editor, mix):
+    response = client.get(index_url())
+
+    specs = response.context["view"].filter_specs
+    assert not any(isinstance(spec, MunicipalityFilter) for spec in specs)
+
+
+def test_budget_filter(client, roosendaal, centrum, editor):
+    centrum_budget = make_budget(
+        roosendaal, neighbourhoods=[centrum], title="Centrumbudget", slug="centrum"
+    )
+    there = submit(
+        roosendaal, neighbourhood="centrum", needs=["budget"], budget_amount="100"
+    )
+    elsewhere = submit(roosendaal, needs=["budget"], budget_amount="100")
+
+    assert listed(client, f"?budget={centrum_budget.pk}") == {there.reference}
+    assert elsewhere.reference in listed(client)
+
+
+def test_budget_filter_refuses_foreign(client, bergen, editor, mix):
+    from wagtail_kanskaart.models import BudgetPage
+
+    foreign = BudgetPage.objects.child_of(bergen).get()
+
+    assert listed(client, f"?budget={foreign.pk}") == set()
+
+
+def test_period_filter(client, editor, mix):
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=15)
+    noon = datetime.datetime.combine(last_month, datetime.time(12), tzinfo=AMSTERDAM)
+    set_created(mix["room"], noon)
+
+    assert listed(client, "?period=last_month") == refs(mix, "room")
+    assert listed(client, "?period=this_month") == refs(mix, "waiting", "centrum")
+    assert listed(client, "?period=this_year") >= refs(mix, "waiting")
+    assert listed(client, "?period=nonsense") == set()
+
+
+def test_date_range_filter(client, editor, mix):
+    set_created(mix["room"], datetime.datetime(2026, 3, 14, 23, 30, tzinfo=AMSTERDAM))
+    set_created(mix["centrum"], datetime.datetime(2026, 3, 16, 0, 15, tzinfo=AMSTERDAM))
+
+    assert listed(
+        client, "?submitted_from=2026-03-14&submitted_until=2026-03-14"
+    ) == refs(mix, "room")
+    assert listed(client, "?submitted_from=15-3-2026&submitted_until=16-3-2026") == (
+        refs(mix, "centrum")
+    )
+    assert listed(client, "?submitted_until=2026-03-31") == refs(mix, "room", "centrum")
+
+
+def test_invalid_date_is_explained(client, editor, mix):
+    response = client.get(index_url() + "?submitted_from=gisteren")
+
+    assert response.status_code == 200
+    assert "gisteren is not a date" in response.content.decode()
+    assert len(response.context["object_list"]) == 3
+
+
+def test_unknown_parameters_are_ignored(client, editor, mix):
+    everything = refs(mix, "waiting", "centrum", "room")
+
+    assert listed(client, "?foo=1") == everything
+    assert listed(client, "?name__startswith=Jan") == everything
+    assert listed(client, "?budget__owner__password__startswith=md5") == everything
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Moestuin", {"centrum"}),
+        ("jan@example", {"centrum"}),
+        ("de Vries", {"centrum"}),
+        ("Kookclub", set()),
+    ],
+)
+def test_search(client, editor, mix, query, expected):
+    assert listed(client, f"?q={query}") == refs(mix, *expected)
+
+
+def test_search_by_reference(client, editor, mix):
+    reference = mix["room"].reference
+
+    assert listed(client, f"?q={reference}") == {reference}
+
+
+# Inspect
+
+
+@pytest.fixture
+def arranged(roosendaal):
+    """A granted request with € 150, a booked room and Fatima for support."""
+    kalsdonk = roosendaal.neighbourhoods.get(slug="kalsdonk")
+    make_space(roosendaal, [kalsdonk], name="Wijkcentrum Kalsdonk")
+    return submit(roosendaal)
+
+
+def inspect_html(client, request_obj):
+    response = client.get(inspect_url(request_obj))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_inspect_shows_arrangements(client, editor, arranged):
+    html = inspect_html(client, arranged)
+
+    assert "Wijkcentrum Kalsdonk" in html
+    assert "Fatima (het buurtteam)" in html
+    assert "Granted: € 150.00" in html
+    assert "granted at once, within the limits" in html
+    assert "Help to organise the activity" in html
+
+
+def test_inspect_shows_reason_of_review(client, roosendaal, editor):
+    waiting = submit(roosendaal, needs=["budget"], budget_amount="400")
+
+    html = inspect_html(client, waiting)
+
+    assert "the amount is above the instant grant limit" in html
+    assert "Drinken en slingers" in html
+
+
+def test_inspect_shows_contact_details(client, editor, arranged):
+    html = inspect_html(client, arranged)
+
+    assert "Fatma Yilmaz" in html
+    assert "fatma@example.org" in html
+    assert "06 12345678" in html
+    assert "form on the website" in html
+
+
+def test_inspect_shows_iban_when_given(client, editor, arranged):
+    arranged.iban = "NL91ABNA0417164300"
+    arranged.iban_holder = "F. Yilmaz"
+    arranged.save()
+
+    html = inspect_html(client, arranged)
+
+    assert "NL91ABNA0417164300" in html
+    assert "F. Yilmaz" in html
+
+
+def test_inspect_shows_history(client, editor, arranged):
+    client.post(action_url("mark_paid", arranged), {})
+
+    response = client.get(inspect_url(arranged))
+
+    history = response.context["history_rows"]
+    assert history[-1]["who"] == editor.username
+    assert "from granted to paid" in history[-1]["details"]
+    kinds = [row["kind"] for row in response.context["ledger_rows"]]
+    assert kinds == ["reserved", "paid out"]
+
+
+def test_inspect_lists_messages_without_addresses(client, editor, arranged):
+    response = client.get(inspect_url(arranged))
+
+    rows = response.context["notification_rows"]
+    assert {row["audience"] for row in rows} == {
+        "resident",
+        "support contact",
+        "space manager",
+    }
+    assert "fatima@example.org" not in response.content.decode()
+    assert "beheer@example.org" not in response.content.decode()
+
+
+def test_inspect_offers_allowed_actions(client, roosendaal, editor, arranged):
+    waiting = submit(roosendaal, needs=["budget"], budget_amount="400")
+
+    waiting_html = inspect_html(client, waiting)
+    granted_html = inspect_html(client, arranged)
+
+    assert action_url("approve", waiting) in waiting_html
+    assert action_url("mark_paid", waiting) not in waiting_html
+    assert action_url("approve", arranged) not in granted_html
+    assert action_url("mark_paid", arranged) in granted_html
+    assert action_url("change_booking", arranged) in granted_html
+
+
+def test_withdrawn_request_offers_no_action(client, editor, arranged):
+    lifecycle.withdraw(arranged)
+
+    response = client.get(inspect_url(reload(arranged)))
+
+    assert response.context["action_buttons"] == []
+
+
+def test_inspect_of_other_municipality(client, editors, arranged):
+    client.force_login(editors["bergen"])
+
+    response = client.get(inspect_url(arranged))
+
+    assert response.status_code == 403
+    assert "Fatma Yilmaz" not in response.content.decode()
+
+
+def test_history_of_other_municipality(client, editors, arranged):
+    client.force_login(editors["bergen"])
+
+    response = client.get(history_url(arranged))
+
+    assert response.status_code == 403
+
+
+def test_history_of_own_municipality(client, editor, arranged):
+    response = client.get(history_url(arranged))
+
+    assert response.status_code == 200
+
+
+def test_unknown_request_inspect(client, editor):
+    response = client.get(inspect_url(InitiativeRequest(pk=999999)))
+
+    assert response.status_code == 404
