@@ -2,6 +2,7 @@
 
 from django.urls import path, re_path
 
+from .views.editor import EditorRequestDetailView, EditorRequestListView
 from .views.public import (
     BudgetListView,
     InitiativeListView,
@@ -24,6 +25,16 @@ api_patterns = [
     path("stories/", StoryListView.as_view(), name="stories"),
     path("status/<str:token>/", StatusView.as_view(), name="status"),
     path("status/<str:token>/withdraw/", WithdrawView.as_view(), name="withdraw"),
+    path(
+        "editor/requests/",
+        EditorRequestListView.as_view(),
+        name="editor_requests",
+    ),
+    path(
+        "editor/requests/<str:reference>/",
+        EditorRequestDetailView.as_view(),
+        name="editor_request",
+    ),
     path("status/<str:token>/payout/", PayoutView.as_view(), name="payout"),
 ]
 

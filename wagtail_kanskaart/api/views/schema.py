@@ -24,8 +24,10 @@ SCHEMA_SETTINGS = {
     "TITLE": "Kanskaart API",
     "DESCRIPTION": (
         "Residents ask for support, a space or a small budget for a "
-        "neighbourhood idea, and get the outcome at once. Anonymous: no "
-        "authentication, no cookies. See docs/reference/api.md."
+        "neighbourhood idea, and get the outcome at once. The public "
+        "endpoints are anonymous: no authentication, no cookies. The editor "
+        "endpoints need the session of a user logged in to the Wagtail admin. "
+        "See docs/reference/api.md."
     ),
     "VERSION": "1",
 }
