@@ -1,14 +1,15 @@
-"""Create demo municipalities, neighbourhoods, budgets, rooms and stories.
+"""Create demo municipalities, neighbourhoods, budgets, rooms, stories and editors.
 
 Running it again changes nothing that exists already, so it is safe to run
-after every ``migrate``.
+after every ``migrate``. The editors, their workflows and the requests that
+wait for them come from ``management.demo_staff``.
 """
 
 import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
@@ -24,6 +25,7 @@ from ...models import (
     StoryPage,
     SupportContact,
 )
+from .. import demo_staff
 
 WEEKDAYS = range(0, 5)
 
@@ -40,6 +42,8 @@ MUNICIPALITIES = [
             "Centrum",
         ],
         "budget": "Bewonersbudget Roosendaal",
+        # Example accounts that pass the IBAN checks, for the payout files.
+        "payout_iban": "NL20INGB0001234567",
         "spaces": [
             {
                 "name": "Wijkcentrum Kalsdonk, zaal 1",
@@ -94,6 +98,7 @@ MUNICIPALITIES = [
             "Centrum",
         ],
         "budget": "Bewonersbudget Bergen op Zoom",
+        "payout_iban": "NL02ABNA0123456789",
         "spaces": [
             {
                 "name": "Wijkgebouw Gageldonk",
@@ -131,6 +136,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--admin-password", default="kanskaart-demo")
         parser.add_argument(
+            "--editor-password",
+            help="Password of the demo editors redacteur-roosendaal and "
+            "redacteur-bergen. Default: the admin password.",
+        )
+        parser.add_argument(
             "--port",
             type=int,
             default=8000,
@@ -154,8 +164,17 @@ class Command(BaseCommand):
         for spec in MUNICIPALITIES:
             municipality = self.load_municipality(root, spec)
             self.allow_origins(municipality, options["embed_origin"])
+            self.set_payout_account(municipality, spec)
         self.ensure_admin(options["admin_password"])
+        logins = demo_staff.ensure_editors(
+            options["editor_password"] or options["admin_password"]
+        )
+        try:
+            demo_staff.ensure_requests()
+        except demo_staff.DemoDataError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        self.print_logins(logins)
 
     def load_municipality(self, root, spec):
         municipality = MunicipalityPage.objects.filter(slug=spec["slug"]).first()
@@ -205,6 +224,26 @@ class Command(BaseCommand):
             return
         municipality.allowed_origins = "\n".join(listed + missing)
         municipality.save_revision().publish()
+
+    def set_payout_account(self, municipality, spec):
+        if municipality.payout_iban:
+            return
+        municipality.payout_account_name = f"Gemeente {spec['title']} (demo)"
+        municipality.payout_iban = spec["payout_iban"]
+        municipality.save_revision().publish()
+
+    def print_logins(self, logins):
+        for login in logins:
+            if login.password is None:
+                self.stdout.write(
+                    f"Editor for {login.municipality}: {login.username} "
+                    "(existing user, password unchanged)"
+                )
+            else:
+                self.stdout.write(
+                    f"Editor for {login.municipality}: {login.username}, "
+                    f"password {login.password}"
+                )
 
     def ensure_form_page(self, municipality):
         if RequestFormPage.objects.child_of(municipality).exists():
