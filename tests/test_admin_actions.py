@@ -29,11 +29,13 @@ from wagtail_kanskaart.intake import actions, ledger, lifecycle
 from wagtail_kanskaart.models import (
     BudgetAccount,
     BudgetPage,
+    InitiativeRequest,
     LedgerEntry,
     Notification,
     PayoutBatch,
     SpaceBooking,
 )
+from wagtail_kanskaart.notifications.outbox import render
 
 pytestmark = pytest.mark.django_db
 
@@ -811,3 +813,97 @@ def test_superuser_may_act_everywhere(client, admin_user, arranged):
 
     assert response.status_code == 302
     assert reload(arranged).status == "paid"
+
+
+# The messages
+
+
+def rendered(request_obj, event, audience):
+    notification = Notification.objects.get(
+        request=request_obj, event=event, audience=audience
+    )
+    return render(notification)
+
+
+def test_approved_message_names_amount(client, roosendaal, editor):
+    waiting = submit(roosendaal, needs=["budget"], budget_amount="400")
+    client.post(action_url("approve", waiting), {"amount": "350"})
+
+    message = rendered(waiting, "approved", "resident")
+
+    assert waiting.reference in message.subject
+    assert "€ 350.00 is granted" in message.body
+    assert "Fatma Yilmaz" in message.body
+
+
+def test_declined_message_gives_reason(client, editor, arranged):
+    client.post(action_url("decline", arranged), {"reason": "Het budget is op."})
+
+    resident = rendered(arranged, "declined", "resident")
+    support = rendered(arranged, "declined", "support")
+    manager = rendered(arranged, "declined", "space_manager")
+
+    assert "Het budget is op." in resident.body
+    assert "we cannot arrange it" in resident.subject
+    assert "do not need to help" in support.body
+    assert "Wijkcentrum Kalsdonk" in manager.subject
+    assert "free again" in manager.body
+
+
+def test_booking_changed_messages(client, editor, arranged, kring):
+    client.post(action_url("change_booking", arranged), booking_form(kring))
+
+    resident = rendered(arranged, "booking_changed", "resident")
+    managers = Notification.objects.filter(
+        request=arranged, event="booking_changed", audience="space_manager"
+    )
+
+    assert "Buurthuis De Kring" in resident.body
+    assert "This replaces your booking of Wijkcentrum Kalsdonk" in resident.body
+    for notification in managers:
+        body = render(notification).body
+        assert "Buurthuis De Kring" in body
+        assert "Wijkcentrum Kalsdonk" in body
+        assert ": 8\n" in body
+
+
+def test_booking_cancelled_messages(client, editor, arranged):
+    client.post(action_url("cancel_booking", arranged), {"reason": "Lekkage."})
+
+    resident = rendered(arranged, "booking_cancelled", "resident")
+    manager = rendered(arranged, "booking_cancelled", "space_manager")
+
+    assert "Lekkage." in resident.body
+    assert "Wijkcentrum Kalsdonk" in resident.body
+    assert "Wijkcentrum Kalsdonk" in manager.subject
+
+
+def test_support_reassigned_messages(client, roosendaal, editor, arranged):
+    karim = make_contact(roosendaal, name="Karim", email="karim@example.org")
+    client.post(action_url("reassign_support", arranged), {"contact": str(karim.pk)})
+
+    resident = rendered(arranged, "support_reassigned", "resident")
+    contact = rendered(arranged, "support_reassigned", "support")
+
+    assert "Someone else helps you" in resident.body
+    assert "Karim" in resident.body
+    assert contact.recipient == "karim@example.org"
+    assert "Fatma Yilmaz" in contact.body
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_messages_render_in_both_languages(
+    client, roosendaal, editor, arranged, kring, language
+):
+    InitiativeRequest.objects.filter(pk=arranged.pk).update(language=language)
+    karim = make_contact(roosendaal, name="Karim", email="karim@example.org")
+    client.post(action_url("change_booking", arranged), booking_form(kring))
+    client.post(action_url("reassign_support", arranged), {"contact": str(karim.pk)})
+    client.post(action_url("cancel_booking", arranged), {"reason": "Dicht."})
+    client.post(action_url("decline", arranged), {"reason": "Nee."})
+
+    for notification in Notification.objects.filter(request=arranged):
+        message = render(notification)
+
+        assert message.subject
+        assert arranged.reference in message.body

@@ -568,17 +568,19 @@ def change_booking(
             },
         )
         _settle_status(request, user)
+        # The messages carry the bookings themselves: they are rendered when
+        # they are sent, and the request may have changed again by then.
         queue_notifications(
             request,
             "booking_changed",
-            context={"previous": previous},
+            context={"booking": _booking_summary(need), "previous": previous},
             audiences={Audience.RESIDENT, Audience.SPACE_MANAGER},
         )
     return request
 
 
 def _booking_summary(need):
-    """Return the room and period of an arranged space need, or None."""
+    """Return the room, period and people of an arranged space need, or None."""
     if need.status != NeedStatus.ARRANGED or "starts_at" not in need.details:
         return None
     details = need.details
@@ -587,6 +589,7 @@ def _booking_summary(need):
         "address": details.get("address", ""),
         "starts_at": details["starts_at"],
         "ends_at": details["ends_at"],
+        "people": details.get("people"),
     }
 
 
@@ -728,7 +731,7 @@ def reassign_support(request, contact, user=None):
         queue_notifications(
             request,
             "support_reassigned",
-            context={"previous": previous},
+            context={"contact": need.details, "previous": previous},
             audiences={Audience.RESIDENT, Audience.SUPPORT},
         )
     return request
