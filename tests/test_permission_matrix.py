@@ -1,0 +1,221 @@
+"""Every editors' surface, for both editors: each sees her own municipality only.
+
+Two tables drive the tests. ``LIST_SURFACES`` are addresses that show
+many rows: the editor's own marker must be in the response and the other
+municipality's marker must not. ``OBJECT_SURFACES`` are addresses of one
+request: the editor's own request opens (200), the other municipality's
+request is refused (403 or 404) without showing its details. To cover a
+new screen, add one row to a table.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from tests.factories import submit_form
+
+pytestmark = pytest.mark.django_db
+
+EDITORS = ["roosendaal", "bergen"]
+OTHER = {"roosendaal": "bergen", "bergen": "roosendaal"}
+
+API = "/api/kanskaart/v1/"
+REPORTS = ["money_per_month", "needs", "average_amount", "instant_share"]
+
+
+# How to read a response as text
+
+
+def html_text(response) -> str:
+    return response.content.decode()
+
+
+def csv_text(response) -> str:
+    content = b"".join(response.streaming_content).decode("utf-8")
+    return "\n".join(",".join(row) for row in csv.reader(io.StringIO(content)))
+
+
+def xlsx_text(response) -> str:
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return "\n".join(
+        ",".join("" if value is None else str(value) for value in row)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def json_text(response) -> str:
+    return json.dumps(response.json(), ensure_ascii=False)
+
+
+READERS = {"html": html_text, "csv": csv_text, "xlsx": xlsx_text, "json": json_text}
+
+
+# What marks a municipality's data in a response
+
+
+@dataclass(frozen=True)
+class Side:
+    """One municipality's data in the world: its page and one request."""
+
+    municipality: object
+    request: object
+
+
+def reference(side) -> str:
+    return side.request.reference
+
+
+def municipality_title(side) -> str:
+    return side.municipality.title
+
+
+def dashboard_section(side) -> str:
+    return f'data-kanskaart-municipality="{side.municipality.slug}"'
+
+
+def resident_email(side) -> str:
+    return side.request.email
+
+
+# The surfaces
+
+
+@dataclass(frozen=True)
+class ListSurface:
+    name: str
+    url: Callable[[], str]
+    marker: Callable[[Side], str] = reference
+    reader: str = "html"
+
+
+@dataclass(frozen=True)
+class ObjectSurface:
+    name: str
+    url: Callable[[object], str]
+    marker: Callable[[Side], str] = resident_email
+    reader: str = "html"
+
+
+def request_index():
+    return reverse("wagtail_kanskaart_initiativerequest_modeladmin_index")
+
+
+def report(name, export=None):
+    url = reverse(f"kanskaart_reports:{name}")
+    return f"{url}?export={export}" if export else url
+
+
+def modeladmin_url(view):
+    def url(request_obj):
+        return reverse(
+            f"wagtail_kanskaart_initiativerequest_modeladmin_{view}",
+            kwargs={"instance_pk": request_obj.pk},
+        )
+
+    return url
+
+
+LIST_SURFACES = [
+    ListSurface("request list", request_index),
+    ListSurface("request csv", lambda: request_index() + "?export=csv", reader="csv"),
+    ListSurface(
+        "request xlsx", lambda: request_index() + "?export=xlsx", reader="xlsx"
+    ),
+    ListSurface("dashboard", lambda: reverse("wagtailadmin_home"), dashboard_section),
+    *[
+        ListSurface(
+            f"report {name} {export or 'html'}",
+            lambda name=name, export=export: report(name, export),
+            municipality_title,
+            export or "html",
+        )
+        for name in REPORTS
+        for export in (None, "csv", "xlsx")
+    ],
+    ListSurface("editor api list", lambda: API + "editor/requests/", reader="json"),
+]
+
+OBJECT_SURFACES = [
+    ObjectSurface("request inspect", modeladmin_url("inspect")),
+    ObjectSurface("request history", modeladmin_url("history"), reference),
+    ObjectSurface(
+        "editor api detail",
+        lambda request_obj: f"{API}editor/requests/{request_obj.reference}/",
+        reader="json",
+    ),
+]
+
+
+# The world: one granted request per municipality
+
+
+@pytest.fixture
+def world(two_municipalities):
+    roosendaal, bergen = two_municipalities
+    return {
+        "roosendaal": Side(
+            roosendaal,
+            submit_form(
+                roosendaal,
+                needs=["budget"],
+                title="Straatfeest Kalsdonk",
+                email="bewoner-roosendaal@example.org",
+            ).request,
+        ),
+        "bergen": Side(
+            bergen,
+            submit_form(
+                bergen,
+                needs=["budget"],
+                neighbourhood="gageldonk",
+                title="Kookclub Gageldonk",
+                email="bewoner-bergen@example.org",
+            ).request,
+        ),
+    }
+
+
+@pytest.mark.parametrize("surface", LIST_SURFACES, ids=lambda s: s.name)
+@pytest.mark.parametrize("editor", EDITORS)
+def test_list_shows_only_own_rows(client, editors, world, editor, surface):
+    client.force_login(editors[editor])
+
+    response = client.get(surface.url())
+
+    assert response.status_code == 200
+    text = READERS[surface.reader](response)
+    assert surface.marker(world[editor]) in text
+    assert surface.marker(world[OTHER[editor]]) not in text
+
+
+@pytest.mark.parametrize("surface", OBJECT_SURFACES, ids=lambda s: s.name)
+@pytest.mark.parametrize("editor", EDITORS)
+def test_own_request_opens(client, editors, world, editor, surface):
+    client.force_login(editors[editor])
+
+    response = client.get(surface.url(world[editor].request))
+
+    assert response.status_code == 200
+    assert surface.marker(world[editor]) in READERS[surface.reader](response)
+
+
+@pytest.mark.parametrize("surface", OBJECT_SURFACES, ids=lambda s: s.name)
+@pytest.mark.parametrize("editor", EDITORS)
+def test_other_request_is_refused(client, editors, world, editor, surface):
+    client.force_login(editors[editor])
+    other = world[OTHER[editor]]
+
+    response = client.get(surface.url(other.request))
+
+    assert response.status_code in (403, 404)
+    assert surface.marker(other) not in response.content.decode()
