@@ -1,9 +1,10 @@
 """Editors' actions on a request, through the admin views.
 
 Each action is checked for what it changes (needs, status, ledger entries
-and account totals, bookings), what it logs and which messages it queues,
-and for what it refuses: a status that does not fit, too little money, a
-request of another municipality, a GET or PUT where a POST is needed.
+and account totals, bookings), what it logs and which messages it queues.
+It is also checked for what it rejects: a status that does not fit, too
+little money, a request of another municipality, a PUT where a POST is
+needed.
 """
 
 import datetime

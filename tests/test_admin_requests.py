@@ -1,7 +1,7 @@
 """The request list, its filters and search, and the inspect and history views.
 
 Every screen shows only the requests of the municipalities whose pages the
-editor may edit: Roosendaal's editor never sees Bergen op Zoom's residents.
+editor may edit, so Roosendaal's editor gets none of Bergen op Zoom's.
 """
 
 import datetime

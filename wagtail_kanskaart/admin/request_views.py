@@ -50,7 +50,7 @@ def forbidden(request, model_admin):
 
 
 class ScopedInstanceMixin:
-    """Answer 403 for a request outside the editor's municipalities."""
+    """Return 403 for a request outside the editor's municipalities."""
 
     def dispatch(self, request, *args, **kwargs):
         if not may_see(request.user, self.instance):
@@ -115,8 +115,8 @@ class RequestIndexView(IndexView):
                 return value
             return f"{value:.2f}"
         # Wagtail's CSV export writes text as it is, so a title such as
-        # "=HYPERLINK(...)" would run as a formula; both formats get the
-        # package's neutralised text.
+        # "=HYPERLINK(...)" would run as a formula. Both formats therefore
+        # get the package's neutralised text.
         return spreadsheet_text(value)
 
     def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
@@ -154,7 +154,7 @@ def export_row(request_obj) -> OrderedDict:
 
 
 class RequestInspectView(ScopedInstanceMixin, InspectView):
-    """Every answer of a request in words, what was arranged, and its history."""
+    """A request's answers in words, what was arranged, and its history."""
 
     def get_template_names(self):
         return ["wagtail_kanskaart/admin/requests/inspect.html"]

@@ -250,11 +250,11 @@ def approve(request, user=None, amount: Decimal | None = None) -> ApproveResult:
     """Decide every need of a request in review, as far as it can be arranged.
 
     A budget need gets ``amount`` (default: the amount asked) from the
-    budget that covers the request, with the checks of an instant grant
-    except two: the editor may go above the instant-grant limit and the
-    per-resident cap, because those are why the request waited. A missing
-    budget, an amount above the maximum per request or too little money
-    left raises ``ActionError`` and changes nothing. A room and a support
+    budget that covers the request, with the checks of an instant grant.
+    Two checks are skipped: the editor may go above the instant-grant limit
+    and the per-resident cap, because those are why the request waited. A
+    missing budget, an amount above the maximum per request or too little
+    money left raises ``ActionError`` and changes nothing. A room and a support
     contact are tried again as the intake tries them; what still cannot be
     arranged stays in review. The request becomes granted once nothing
     waits.
@@ -513,7 +513,7 @@ def change_booking(
     room and move by an hour. Opening hours, capacity and other bookings
     are checked as the intake checks them; a failure raises ``ActionError``
     naming the field, and nothing changes. The resident and the space
-    managers are told.
+    managers get a message.
     """
     if end <= start:
         raise ActionError(_("The end time must be after the start time."), field="end")
@@ -647,7 +647,7 @@ def cancel_booking(request, reason: str, user=None):
     """Cancel the request's room: the booking ends and the space need is declined.
 
     ``reason`` is the editor's explanation; the resident reads it. The
-    space manager is told when a booking was cancelled. Refused when the
+    space manager gets a message when a booking was cancelled. Refused when the
     room is the last open need of the request: declining the request
     handles that case.
     """
@@ -693,7 +693,7 @@ def cancel_booking(request, reason: str, user=None):
 
 
 def reassign_support(request, contact, user=None):
-    """Make ``contact`` the request's support contact; tell the resident and her.
+    """Make ``contact`` the request's support contact and send both of them a message.
 
     NOTE: the contact who helped before gets no message; the resident's
     new message names the new contact.
