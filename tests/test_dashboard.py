@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from tests.factories import add_page, make_editor, submit_form
 from wagtail_kanskaart.admin.dashboard import KanskaartDashboardPanel
@@ -41,7 +42,12 @@ def granted_request(municipality, **overrides):
     return submit_form(municipality, budget_amount="150", **overrides).request
 
 
-def home(client, user):
+def home(client, user, language=None):
+    """Return the admin home's HTML for ``user``, in ``language`` if given."""
+    if language:
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = language
+        profile.save()
     client.force_login(user)
     response = client.get(HOME)
     assert response.status_code == 200
@@ -54,7 +60,7 @@ def test_panel_counts_waiting_requests(client, editors, two_municipalities):
     waiting_request(roosendaal, email="b@example.org")
     granted_request(roosendaal, email="c@example.org")
 
-    section = panel_of(home(client, editors["roosendaal"]), "roosendaal")
+    section = panel_of(home(client, editors["roosendaal"], "en"), "roosendaal")
 
     assert 'data-kanskaart-waiting="2"' in section
     assert "2 requests wait for a decision" in section
@@ -96,7 +102,7 @@ def test_panel_leaves_out_ended_budgets(client, editors, two_municipalities):
         period_start="2020-01-01", period_end="2020-12-31"
     )
 
-    section = panel_of(home(client, editors["roosendaal"]), "roosendaal")
+    section = panel_of(home(client, editors["roosendaal"], "en"), "roosendaal")
 
     assert f'data-kanskaart-budget="{budget.pk}"' not in section
     assert "No published budget for now or later." in section
