@@ -357,7 +357,9 @@ def test_instant_share_page(client, editors, grants):
 
     response = client.get(report_url("instant_share"))
 
-    assert "50,0%" in response.content.decode()
+    html = response.content.decode()
+    assert "2 (50,0%)" in html
+    assert "1 (25,0%)" in html
 
 
 @pytest.mark.parametrize(

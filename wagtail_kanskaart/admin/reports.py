@@ -41,16 +41,25 @@ class MoneyColumn(Column):
         return context
 
 
-class PercentColumn(Column):
-    """A column of percentages with one decimal; a dash where there is nothing to
-    divide."""
+class ShareColumn(Column):
+    """A column of counts with their share in percent, e.g. "3 (37,5%)".
+
+    ``accessor`` names the count and ``share_accessor`` the percentage; a
+    share of None (nothing to divide) shows as a dash.
+    """
+
+    def __init__(self, name, share_accessor, **kwargs):
+        super().__init__(name, **kwargs)
+        self.share_accessor = share_accessor
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        value = context["raw_value"]
-        context["value"] = (
-            "–" if value is None else number_format(value, 1, use_l10n=True) + "%"
-        )
+        share = instance[self.share_accessor]
+        if share is None:
+            percent = "–"
+        else:
+            percent = number_format(share, 1, use_l10n=True) + "%"
+        context["value"] = f"{context['raw_value']} ({percent})"
         return context
 
 
@@ -400,9 +409,11 @@ class InstantShareReport(KanskaartReportView):
     columns = [
         Column("municipality", label=_("Municipality")),
         Column("requests", label=_("Requests with a budget")),
-        PercentColumn("instant_share", label=_("Granted at once")),
-        PercentColumn("after_review_share", label=_("Granted after review")),
-        PercentColumn("not_granted_share", label=_("Not (yet) granted")),
+        ShareColumn("instant", "instant_share", label=_("Granted at once")),
+        ShareColumn(
+            "after_review", "after_review_share", label=_("Granted after review")
+        ),
+        ShareColumn("not_granted", "not_granted_share", label=_("Not (yet) granted")),
     ]
     list_export = [
         "municipality",
