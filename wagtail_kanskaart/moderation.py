@@ -140,7 +140,6 @@ def resubmit_idea(request_obj, title, description):
         with translation.override(settings.LANGUAGE_CODE):
             page.title = redact_contact_details(title)
             page.summary = redact_contact_details(description)
-        page.draft_title = page.title
         if not page.live:
             # As Wagtail's page editor does: a page that is not live keeps
             # its latest content in its own row too.
