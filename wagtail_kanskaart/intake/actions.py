@@ -105,8 +105,11 @@ class ApproveResult:
 
 
 def _locked(request):
+    # Only the request row is locked: PostgreSQL cannot lock the nullable
+    # side of the join to the payout batch, and the municipality page must
+    # stay free for the intake.
     return (
-        InitiativeRequest.objects.select_for_update()
+        InitiativeRequest.objects.select_for_update(of=("self",))
         .select_related("municipality", "neighbourhood", "payout_batch")
         .get(pk=request.pk)
     )
