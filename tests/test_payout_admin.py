@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
 from tests.factories import submit_form
@@ -98,6 +98,15 @@ def sepa_schema():
 def parse_xml(content):
     # The XML is the package's own output, not data from outside.
     return ET.fromstring(content)  # noqa: S314
+
+
+def dutch(msgid):
+    """Return the Dutch text of a message, as the site shows it by default.
+
+    Before the catalogue has a translation, this is the English msgid.
+    """
+    with translation.override("nl"):
+        return translation.gettext(msgid)
 
 
 def messages_text(response):
@@ -219,7 +228,7 @@ def test_create_batch_refuses_a_past_date(client, editors, roosendaal, two_payab
     )
 
     assert response.status_code == 200
-    assert "Choose today or a later day." in response.content.decode()
+    assert dutch("Choose today or a later day.") in response.content.decode()
     assert not PayoutBatch.objects.exists()
 
 
@@ -337,10 +346,19 @@ def test_sepa_without_debtor_account_says_where(client, editors, roosendaal, bat
     response = client.get(url("batch_sepa", batch.pk), follow=True)
 
     assert response.redirect_chain[-1][0] == url("batch", batch.pk)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[roosendaal.pk])
+    expected = dutch(
+        "%(municipality)s has no bank account to pay from yet. Fill it in on "
+        "the page of the municipality: tab %(tab)s, under %(heading)s."
+    ) % {
+        "municipality": "Roosendaal",
+        "tab": dutch("Settings"),
+        "heading": dutch("Payouts"),
+    }
     text = messages_text(response)
-    assert "has no bank account to pay from yet" in text
-    assert reverse("wagtailadmin_pages:edit", args=[roosendaal.pk]) in text
-    assert "has no bank account to pay from yet" in response.content.decode()
+    assert expected in text
+    assert edit_url in text
+    assert f'href="{edit_url}"' in response.content.decode()
 
 
 def test_csv_lists_the_batch(client, editors, batch):
@@ -418,7 +436,7 @@ def test_mark_paid_asks_first(client, editors, batch):
     response = client.get(url("batch_mark_paid", batch.pk))
 
     assert response.status_code == 200
-    assert "Has the bank paid out this batch?" in response.content.decode()
+    assert dutch("Has the bank paid out this batch?") in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == PayoutBatch.Status.OPEN
 
@@ -467,7 +485,9 @@ def test_mark_paid_only_once(client, editors, batch):
 
     response = client.post(url("batch_mark_paid", batch.pk), follow=True)
 
-    assert "paid already" in messages_text(response)
+    assert dutch("This batch is paid already. It cannot be changed.") in (
+        messages_text(response)
+    )
     assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAY).count() == 2
     assert Notification.objects.filter(event="paid").count() == 2
     with pytest.raises(payouts.PayoutError):

@@ -48,6 +48,15 @@ def next_working_day(today=None) -> datetime.date:
     return day
 
 
+def settings_place() -> dict:
+    """Return the names of the page editor's tab and panel with the payout account.
+
+    They are the msgids of the tab and the panel heading themselves, so a
+    message names them the way the editor sees them.
+    """
+    return {"tab": _("Settings"), "heading": _("Payouts")}
+
+
 def settings_url(municipality) -> str:
     """Return the municipality page's edit view, where its payout account is set."""
     return reverse("wagtailadmin_pages:edit", args=[municipality.pk])
@@ -242,6 +251,7 @@ class MunicipalityView(PayoutAdminMixin, TemplateView):
                 "batches": _batches([self.municipality]),
                 "debtor_missing": payout_files.debtor_missing(self.municipality),
                 "settings_url": settings_url(self.municipality),
+                "settings_place": settings_place(),
                 "action_url": url("municipality", self.municipality.pk),
             }
         )
@@ -292,6 +302,7 @@ class BatchView(BatchMixin, TemplateView):
                 "is_open": is_open,
                 "debtor_missing": payout_files.debtor_missing(self.batch.municipality),
                 "settings_url": settings_url(self.batch.municipality),
+                "settings_place": settings_place(),
                 "csv_url": url("batch_csv", self.batch.pk),
                 "sepa_url": url("batch_sepa", self.batch.pk),
                 "mark_paid_url": url("batch_mark_paid", self.batch.pk),
@@ -358,9 +369,9 @@ class BatchSepaView(BatchDownloadView):
                 _(
                     "%(municipality)s has no bank account to pay from yet. "
                     "Fill it in on the page of the municipality: tab "
-                    "Settings, under Payouts."
+                    "%(tab)s, under %(heading)s."
                 )
-                % {"municipality": municipality.title},
+                % {"municipality": municipality.title, **settings_place()},
                 buttons=[messages.button(settings_url(municipality), _("Edit"))],
             )
         except (ValidationError, SepaValidationError):
@@ -410,7 +421,7 @@ class ConfirmView(BatchMixin, TemplateView):
 
 
 class MarkPaidView(ConfirmView):
-    page_title = gettext_lazy("Mark as paid")
+    page_title = gettext_lazy("Mark batch as paid")
     question = gettext_lazy("Has the bank paid out this batch?")
     warning = gettext_lazy(
         "Only confirm when the bank has carried out the transfer. The money "
