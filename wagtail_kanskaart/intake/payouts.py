@@ -126,7 +126,7 @@ class IbanField(forms.CharField):
     def clean(self, value):
         value = self.to_python(value)
         if len(value) > self.max_length:
-            # Longer than any IBAN with spaces: refuse before schwifty reads it.
+            # Longer than any IBAN with spaces, so reject it before schwifty parses it.
             raise ValidationError(
                 _("This is not an IBAN. An IBAN has at most 34 letters and digits."),
                 code="max_length",
