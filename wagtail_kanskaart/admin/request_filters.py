@@ -56,7 +56,12 @@ class StatusFilter(ScopedChoiceFilter):
     parameter_name = "status"
 
     def scoped_lookups(self, request):
-        return RequestStatus.choices
+        # "submitted" lasts only inside the intake's transaction.
+        return [
+            (value, label)
+            for value, label in RequestStatus.choices
+            if value != RequestStatus.SUBMITTED
+        ]
 
     def filter(self, queryset, value):
         return queryset.filter(status=value)

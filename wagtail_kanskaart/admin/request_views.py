@@ -170,6 +170,11 @@ class RequestInspectView(ScopedInstanceMixin, InspectView):
             .prefetch_related("need_set")
             .get(pk=self.instance.pk)
         )
+        waiting_kinds = [
+            need.kind
+            for need in request_obj.need_set.all()
+            if need.status == NeedStatus.IN_REVIEW
+        ]
         context = super().get_context_data(**kwargs)
         context.update(
             request_obj=request_obj,
@@ -185,11 +190,10 @@ class RequestInspectView(ScopedInstanceMixin, InspectView):
             ledger_rows=display.ledger_rows(request_obj),
             notification_rows=display.notification_rows(request_obj),
             action_buttons=action_buttons(self.model_admin, request_obj),
-            waiting_needs=[
-                display.need_label(need.kind)
-                for need in request_obj.need_set.all()
-                if need.status == NeedStatus.IN_REVIEW
-            ],
+            waiting_needs=[display.need_label(kind) for kind in waiting_kinds],
+            arrange_by_hand=bool(
+                {NeedKind.SPACE, NeedKind.SUPPORT} & set(waiting_kinds)
+            ),
         )
         return context
 
@@ -220,7 +224,9 @@ SERIOUS_ACTIONS = {actions.DECLINE, actions.CANCEL_BOOKING}
 
 
 def action_buttons(model_admin, request_obj) -> list[dict]:
-    """Return a button per action the request's state allows now."""
+    """Return a button per action the request's state allows now, serious ones last."""
+    available = actions.available_actions(request_obj)
+    available.sort(key=lambda action: action in SERIOUS_ACTIONS)
     return [
         {
             "action": action,
@@ -228,7 +234,7 @@ def action_buttons(model_admin, request_obj) -> list[dict]:
             "url": model_admin.url_helper.get_action_url(action, quote(request_obj.pk)),
             "serious": action in SERIOUS_ACTIONS,
         }
-        for action in actions.available_actions(request_obj)
+        for action in available
     ]
 
 
