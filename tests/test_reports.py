@@ -413,6 +413,19 @@ def test_reports_menu_lists_the_reports(client, editors):
         assert report_url(name) in html
 
 
+def test_reports_menu_hidden_without_municipality(client, two_municipalities):
+    from tests.factories import make_editor
+
+    roosendaal, _bergen = two_municipalities
+    user = make_editor("zonder-gemeente", roosendaal)
+    user.groups.first().page_permissions.all().delete()
+    client.force_login(user)
+
+    html = client.get("/admin/").content.decode()
+
+    assert report_url("needs") not in html
+
+
 def test_results_view_renders_the_table(client, editors, amounts):
     client.force_login(editors["roosendaal"])
 

@@ -279,7 +279,12 @@ class KanskaartReportView(ReportView):
 
 class ReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return editable_municipalities(request.user).exists()
+        # One query per page for all four menu items, not one each.
+        if not hasattr(request, "_kanskaart_may_report"):
+            request._kanskaart_may_report = editable_municipalities(
+                request.user
+            ).exists()
+        return request._kanskaart_may_report
 
 
 def _need_label(kind):
