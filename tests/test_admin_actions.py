@@ -8,10 +8,12 @@ needed.
 """
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
 from wagtail.models import ModelLogEntry
 
@@ -908,3 +910,75 @@ def test_messages_render_in_both_languages(
 
         assert message.subject
         assert arranged.reference in message.body
+
+
+# Concurrency on PostgreSQL
+
+
+def post_at_once(user, posts):
+    """POST each (url, data) from its own thread and client at one moment.
+
+    Returns the responses, or the exception a thread raised. Each thread has
+    its own database connection, so the posts race as real requests do.
+    """
+    barrier = threading.Barrier(len(posts))
+    results = [None] * len(posts)
+
+    def run(index):
+        try:
+            browser = Client()
+            browser.force_login(user)
+            barrier.wait(timeout=60)
+            url, data = posts[index]
+            results[index] = browser.post(url, data)
+        except Exception as error:
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_double_approval_reserves_once(roosendaal, editors):
+    editor = speak_english(editors["roosendaal"])
+    waiting = submit(roosendaal, needs=["budget"], budget_amount="400")
+    url = action_url("approve", waiting)
+
+    results = post_at_once(editor, [(url, {"amount": "400"})] * 4)
+
+    assert [r.status_code for r in results] == [302] * 4
+    assert len(entries(waiting, "reserve")) == 1
+    assert account_of(roosendaal).reserved == Decimal("400.00")
+    assert len(logged(waiting, "approved")) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_approvals_share_last_money(roosendaal, editors):
+    editor = speak_english(editors["roosendaal"])
+    waiting = [
+        submit(roosendaal, needs=["budget"], budget_amount="400") for _ in range(4)
+    ]
+    ledger.set_amount(budget_of(roosendaal), Decimal("1000.00"))
+
+    results = post_at_once(
+        editor, [(action_url("approve", r), {"amount": "400"}) for r in waiting]
+    )
+
+    codes = sorted(r.status_code for r in results)
+    assert codes == [200, 200, 302, 302]
+    assert account_of(roosendaal).reserved == Decimal("800.00")
+    assert sorted(reload(r).status for r in waiting) == [
+        "granted",
+        "granted",
+        "in_review",
+        "in_review",
+    ]
