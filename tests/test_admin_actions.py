@@ -839,8 +839,10 @@ def test_approved_message_names_amount(client, roosendaal, editor):
     assert "Fatma Yilmaz" in message.body
 
 
-def test_declined_message_gives_reason(client, editor, arranged):
+def test_declined_message_gives_reason(client, editor, arranged, settings):
     client.post(action_url("decline", arranged), {"reason": "Het budget is op."})
+    # Staff messages are written in the site's language.
+    settings.LANGUAGE_CODE = "en"
 
     resident = rendered(arranged, "declined", "resident")
     support = rendered(arranged, "declined", "support")
@@ -868,6 +870,17 @@ def test_booking_changed_messages(client, editor, arranged, kring):
         assert "Buurthuis De Kring" in body
         assert "Wijkcentrum Kalsdonk" in body
         assert ": 8\n" in body
+
+
+def test_decline_after_change_skips_old_manager(client, editor, arranged, kring):
+    client.post(action_url("change_booking", arranged), booking_form(kring))
+    client.post(action_url("decline", arranged), {"reason": "Past niet."})
+
+    managers = Notification.objects.filter(
+        request=arranged, event="declined", audience="space_manager"
+    )
+
+    assert [n.recipient for n in managers] == [KRING_MANAGER[1]]
 
 
 def test_booking_cancelled_messages(client, editor, arranged):

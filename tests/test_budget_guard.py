@@ -203,3 +203,38 @@ def test_limit_accepts_dutch_notation(editor_client, budget):
     page = BudgetPage.objects.get(pk=budget.pk)
     assert page.instant_grant_limit == Decimal("1000.00")
     assert page.amount == Decimal("10000.00")
+
+
+def test_budget_form_offers_own_neighbourhoods(editor_client, roosendaal, budget):
+    response = editor_client.get(reverse("wagtailadmin_pages:edit", args=[budget.pk]))
+
+    choices = response.context["form"].fields["neighbourhoods"].queryset
+    assert [n.name for n in choices] == ["Kalsdonk"]
+
+
+def test_budget_refuses_other_neighbourhood(editor_client, two_municipalities, budget):
+    _roosendaal, bergen = two_municipalities
+    gageldonk = bergen.neighbourhoods.get()
+
+    data = nested_form_data(
+        {
+            "title": budget.title,
+            "slug": budget.slug,
+            "intro": rich_text(""),
+            "amount": "12500",
+            "period_start": budget.period_start.isoformat(),
+            "period_end": budget.period_end.isoformat(),
+            "comments": inline_formset([]),
+            "action-publish": "action-publish",
+        }
+    )
+    # nested_form_data would spread a list over numbered keys.
+    data["neighbourhoods"] = [str(gageldonk.pk)]
+
+    response = editor_client.post(
+        reverse("wagtailadmin_pages:edit", args=[budget.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "neighbourhoods" in response.context["form"].errors
+    assert not BudgetPage.objects.get(pk=budget.pk).neighbourhoods.exists()

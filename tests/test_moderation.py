@@ -48,7 +48,7 @@ def editor_client(editors):
 
 @pytest.fixture
 def submitted(roosendaal):
-    return submit_form(roosendaal, needs=["support"])
+    return submit_form(roosendaal, needs=["support"], language="nl")
 
 
 def initiative_of(result):

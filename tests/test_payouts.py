@@ -11,7 +11,8 @@ from tests.factories import make_editor, submit_form
 from tests.test_api import use_dutch
 from tests.test_privacy import visible_and_hidden_text
 from wagtail_kanskaart.intake import payouts
-from wagtail_kanskaart.models import InitiativeRequest
+from wagtail_kanskaart.models import InitiativeRequest, Notification
+from wagtail_kanskaart.notifications.outbox import render
 from wagtail_kanskaart.views.urls import status_url
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +195,36 @@ def test_iban_can_be_changed_before_a_batch(client, two_municipalities):
 
     request_obj.refresh_from_db()
     assert request_obj.iban == "DE89370400440532013000"
+
+
+def test_iban_change_tells_the_resident(client, two_municipalities):
+    roosendaal, _bergen = two_municipalities
+    request_obj, _token = granted(roosendaal)
+    post_iban(client, request_obj)
+    assert not Notification.objects.filter(event="iban_changed").exists()
+
+    post_iban(client, request_obj, iban="DE89 3704 0044 0532 0130 00")
+
+    notification = Notification.objects.get(event="iban_changed")
+    message = render(notification)
+    assert notification.recipient == "fatma@example.org"
+    assert "DE** **** **** **** **** 3000" in message.body
+    assert "DE89370400440532013000" not in message.body
+
+
+def test_batched_request_cannot_be_withdrawn(client, two_municipalities):
+    roosendaal, _bergen = two_municipalities
+    request_obj, token = granted(roosendaal)
+    post_iban(client, request_obj)
+    payouts.create_batch(roosendaal, execution_date=None)
+
+    status_html = client.get(status_path(request_obj)).content.decode()
+    response = client.post(f"/api/kanskaart/v1/status/{token}/withdraw/")
+
+    assert "intrekken/" not in status_html
+    assert response.status_code == 409
+    request_obj.refresh_from_db()
+    assert request_obj.status == "granted"
 
 
 def test_iban_is_fixed_once_in_a_batch(client, two_municipalities):

@@ -450,6 +450,7 @@ def decline(request, reason: str, user=None):
         )
 
         released = ledger.release(request, user=user)
+        affected = booking.active_bookings(request)
         cancelled = booking.cancel_bookings(request)
         request.need_set.exclude(
             status__in=[NeedStatus.DECLINED, NeedStatus.WITHDRAWN]
@@ -473,7 +474,11 @@ def decline(request, reason: str, user=None):
         if cancelled:
             audiences.add(Audience.SPACE_MANAGER)
         queue_notifications(
-            request, "declined", context={"reason": reason}, audiences=audiences
+            request,
+            "declined",
+            context={"reason": reason},
+            audiences=audiences,
+            bookings=affected,
         )
     return request
 
@@ -539,6 +544,7 @@ def change_booking(
         need = _needs(request)[NeedKind.SPACE]
         previous = _booking_summary(need)
 
+        replaced = booking.active_bookings(request)
         cancelled = booking.cancel_bookings(request)
         result = booking.book(
             request,
@@ -578,6 +584,8 @@ def change_booking(
             "booking_changed",
             context={"booking": _booking_summary(need), "previous": previous},
             audiences={Audience.RESIDENT, Audience.SPACE_MANAGER},
+            # The managers of the old room and of the new one both hear of it.
+            bookings=[*replaced, result.booking],
         )
     return request
 
@@ -664,6 +672,7 @@ def cancel_booking(request, reason: str, user=None):
         need = _needs(request)[NeedKind.SPACE]
         previous = _booking_summary(need)
 
+        affected = booking.active_bookings(request)
         cancelled = booking.cancel_bookings(request)
         need.status = NeedStatus.DECLINED
         need.reason = BOOKING_CANCELLED
@@ -688,6 +697,7 @@ def cancel_booking(request, reason: str, user=None):
             "booking_cancelled",
             context={"reason": reason, "previous": previous},
             audiences=audiences,
+            bookings=affected,
         )
     return request
 

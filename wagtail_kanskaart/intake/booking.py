@@ -97,6 +97,15 @@ def book(request, municipality, neighbourhood, day, start, end, people, space=No
     return BookingResult(None, FULLY_BOOKED)
 
 
+def active_bookings(request) -> list:
+    """Return the request's bookings that are not cancelled, with their spaces."""
+    return list(
+        SpaceBooking.objects.filter(
+            request=request, status=SpaceBooking.Status.BOOKED
+        ).select_related("space")
+    )
+
+
 def cancel_bookings(request) -> int:
     """Cancel every active booking of a request; return how many."""
     return SpaceBooking.objects.filter(

@@ -33,12 +33,23 @@ def _locked(request):
     return InitiativeRequest.objects.select_for_update().get(pk=request.pk)
 
 
+def in_open_batch(request) -> bool:
+    """Return whether the request waits in a payout batch that is not paid yet."""
+    return (
+        request.payout_batch_id is not None
+        and PayoutBatch.objects.filter(
+            pk=request.payout_batch_id, status=PayoutBatch.Status.OPEN
+        ).exists()
+    )
+
+
 def can_withdraw(request) -> bool:
     """Return whether the resident may still withdraw the request.
 
-    Reads the status only; :func:`withdraw` also refuses once money was paid.
+    Not once an editor put it in a payout batch: the bank may be paying it
+    already. :func:`withdraw` also refuses once money was paid.
     """
-    return request.status in WITHDRAWABLE
+    return request.status in WITHDRAWABLE and not in_open_batch(request)
 
 
 def withdraw(request, user=None):
@@ -55,6 +66,7 @@ def withdraw(request, user=None):
             raise TransitionError(request.status)
 
         released = ledger.release(request, user=user)
+        affected = booking.active_bookings(request)
         cancelled = booking.cancel_bookings(request)
         request.need_set.exclude(status=NeedStatus.DECLINED).update(
             status=NeedStatus.WITHDRAWN
@@ -67,7 +79,7 @@ def withdraw(request, user=None):
             released=str(released),
             bookings_cancelled=cancelled,
         )
-        queue_notifications(request, "withdrawn")
+        queue_notifications(request, "withdrawn", bookings=affected)
     return request
 
 
@@ -97,13 +109,8 @@ def mark_paid(request, user=None, batch=None):
         request = _locked(request)
         if request.status not in PAYABLE:
             raise TransitionError(request.status)
-        in_open_batch = (
-            request.payout_batch_id is not None
-            and PayoutBatch.objects.filter(
-                pk=request.payout_batch_id, status=PayoutBatch.Status.OPEN
-            ).exists()
-        )
-        if in_open_batch and (batch is None or batch.pk != request.payout_batch_id):
+        batched = in_open_batch(request)
+        if batched and (batch is None or batch.pk != request.payout_batch_id):
             raise TransitionError("in_payout_batch")
         try:
             amount = ledger.pay(request, user=user)

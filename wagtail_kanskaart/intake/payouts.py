@@ -26,6 +26,7 @@ from wagtail.log_actions import log
 
 from ..models import InitiativeRequest, LedgerEntry, PayoutBatch, RequestNeed
 from ..models.requests import NeedKind, NeedStatus
+from ..notifications.outbox import queue_notifications
 from . import ledger, lifecycle
 from .fields import PlainTextField
 
@@ -203,6 +204,12 @@ def give_iban(request_obj, iban: str, holder: str, user=None):
             user=user,
             data={"changed": changed},
         )
+        if changed:
+            # Whoever holds the status link can change the account, so the
+            # resident hears of every change and can object in time.
+            queue_notifications(
+                request_obj, "iban_changed", context={"iban": mask_iban(iban)}
+            )
     return request_obj
 
 

@@ -7,35 +7,12 @@ from django.db.models import F, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from ..intake.fields import AmountField
 from .municipality import money_validators, optional_limit_field
-
-MONEY_FIELDS = ("amount", "instant_grant_limit", "max_request_amount", "resident_cap")
-
-
-class BudgetPageForm(WagtailAdminPageForm):
-    """The budget's page form, whose amounts accept Dutch notation ("€ 1.250,50").
-
-    Django's decimal field rejects "1.250", "1.250,50" and "€ 1.250", the
-    ways Dutch editors write amounts.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in MONEY_FIELDS:
-            if name not in self.fields:
-                continue
-            decimal_field = self.fields[name]
-            self.fields[name] = AmountField(
-                label=decimal_field.label,
-                help_text=decimal_field.help_text,
-                required=decimal_field.required,
-            )
+from .page_forms import KanskaartPageForm
 
 
 class BudgetPage(Page):
@@ -95,7 +72,7 @@ class BudgetPage(Page):
         ),
     ]
 
-    base_form_class = BudgetPageForm
+    base_form_class = KanskaartPageForm
 
     parent_page_types = ["wagtail_kanskaart.MunicipalityPage"]
     subpage_types = []

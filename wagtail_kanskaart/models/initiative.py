@@ -4,6 +4,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from .page_forms import KanskaartPageForm
+
 
 class InitiativePage(Page):
     """The public page of an idea. It never holds personal data."""
@@ -26,6 +28,7 @@ class InitiativePage(Page):
         FieldPanel("summary"),
     ]
 
+    base_form_class = KanskaartPageForm
     parent_page_types = ["wagtail_kanskaart.MunicipalityPage"]
     subpage_types = []
     template = "wagtail_kanskaart/initiative_page.html"

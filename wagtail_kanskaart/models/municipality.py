@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..admin.panels import EmbedSnippetPanel
+from .page_forms import KanskaartPageForm
 
 cbs_code_validator = RegexValidator(
     r"^(WK|BU)\d{6,8}$",
@@ -193,6 +194,7 @@ class MunicipalityPage(Page):
         EmbedSnippetPanel(heading=_("Code for your own website")),
     ]
 
+    base_form_class = KanskaartPageForm
     subpage_types = [
         "wagtail_kanskaart.BudgetPage",
         "wagtail_kanskaart.RequestFormPage",

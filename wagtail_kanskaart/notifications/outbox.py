@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from ..conf import kanskaart_settings
-from ..models import Notification
+from ..models import Notification, SpaceBooking
 from ..models.requests import NeedKind
 from .channels import Message, get_channel
 
@@ -43,8 +43,13 @@ EVENT_AUDIENCES = {
 }
 
 
-def _recipients(request, event):
-    """Yield (audience, channel, address) for everyone who hears of this event."""
+def _recipients(request, event, bookings=None):
+    """Yield (audience, channel, address) for everyone who hears of this event.
+
+    Space managers are those of ``bookings``, by default the request's
+    active bookings, so the manager of a room booked earlier and cancelled
+    since does not hear of later events.
+    """
     if request.email:
         yield Audience.RESIDENT, "email", request.email
     elif request.phone:
@@ -60,7 +65,10 @@ def _recipients(request, event):
         if contact and contact.email:
             yield Audience.SUPPORT, "email", contact.email
 
-    for booking in request.bookings.select_related("space"):
+    if bookings is None:
+        bookings = request.bookings.filter(status=SpaceBooking.Status.BOOKED)
+        bookings = bookings.select_related("space")
+    for booking in bookings:
         if booking.space.manager_email:
             yield Audience.SPACE_MANAGER, "email", booking.space.manager_email
 
@@ -68,18 +76,20 @@ def _recipients(request, event):
         yield Audience.EDITORS, "email", request.municipality.editors_email
 
 
-def queue_notifications(request, event, context=None, audiences=None):
+def queue_notifications(request, event, context=None, audiences=None, bookings=None):
     """Store the notifications of an event and send them after the commit.
 
     ``context`` is stored with each message and reaches its templates as
     ``data``; it must be JSON-serialisable. ``audiences`` overrides the
-    event's entry in ``EVENT_AUDIENCES``.
+    event's entry in ``EVENT_AUDIENCES``. ``bookings`` names the bookings
+    whose space managers hear of the event; pass the bookings an event
+    cancels, because once cancelled they are no longer the active ones.
     """
     if audiences is None:
         audiences = EVENT_AUDIENCES.get(event, {Audience.RESIDENT})
     notifications = []
     seen = set()
-    for audience, channel, address in _recipients(request, event):
+    for audience, channel, address in _recipients(request, event, bookings):
         if audience not in audiences or (audience, address) in seen:
             continue
         seen.add((audience, address))
