@@ -219,3 +219,95 @@ def test_other_request_is_refused(client, editors, world, editor, surface):
 
     assert response.status_code in (403, 404)
     assert surface.marker(other) not in response.content.decode()
+
+
+# Request actions: the other municipality's editor can neither open nor run them
+
+ACTIONS = [
+    "approve",
+    "decline",
+    "mark_paid",
+    "change_booking",
+    "cancel_booking",
+    "reassign_support",
+]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("editor", EDITORS)
+def test_other_request_action_is_refused(client, editors, world, editor, action):
+    from wagtail.models import ModelLogEntry
+
+    client.force_login(editors[editor])
+    other = world[OTHER[editor]].request
+    url = modeladmin_url(action)(other)
+    log_count = ModelLogEntry.objects.filter(object_id=str(other.pk)).count()
+
+    opened = client.get(url)
+    posted = client.post(url, {"reason": "Nee.", "amount": "1"})
+
+    assert opened.status_code in (403, 404)
+    assert posted.status_code in (403, 404)
+    other.refresh_from_db()
+    assert other.status == "granted"
+    assert ModelLogEntry.objects.filter(object_id=str(other.pk)).count() == log_count
+
+
+# Payouts: batches of the other municipality stay closed
+
+
+@pytest.fixture
+def batches(world):
+    from wagtail_kanskaart.intake import payouts
+
+    result = {}
+    for name, side in world.items():
+        # The SEPA file needs the municipality's own account.
+        side.municipality.payout_account_name = f"Gemeente {name}"
+        side.municipality.payout_iban = "NL02ABNA0123456789"
+        side.municipality.save()
+        payouts.give_iban(side.request, "NL91ABNA0417164300", f"Bewoner {name}")
+        result[name] = payouts.create_batch(side.municipality, execution_date=None)
+    return result
+
+
+BATCH_VIEWS = ["batch", "batch_csv", "batch_sepa", "batch_mark_paid", "batch_cancel"]
+
+
+@pytest.mark.parametrize("editor", EDITORS)
+def test_payout_index_shows_own_municipality(client, editors, world, batches, editor):
+    client.force_login(editors[editor])
+
+    text = client.get(reverse("kanskaart_payouts:index")).content.decode()
+
+    assert batches[editor].reference in text
+    assert batches[OTHER[editor]].reference not in text
+
+
+@pytest.mark.parametrize("view", BATCH_VIEWS)
+@pytest.mark.parametrize("editor", EDITORS)
+def test_own_batch_opens(client, editors, batches, editor, view):
+    client.force_login(editors[editor])
+
+    response = client.get(
+        reverse(f"kanskaart_payouts:{view}", args=[batches[editor].pk])
+    )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("view", BATCH_VIEWS)
+@pytest.mark.parametrize("editor", EDITORS)
+def test_other_batch_is_refused(client, editors, batches, editor, view):
+    client.force_login(editors[editor])
+    other = batches[OTHER[editor]]
+    url = reverse(f"kanskaart_payouts:{view}", args=[other.pk])
+
+    opened = client.get(url)
+    posted = client.post(url)
+
+    assert opened.status_code in (403, 404)
+    assert posted.status_code in (403, 404, 405)
+    other.refresh_from_db()
+    assert other.status == "open"
+    assert other.requests.get().status == "granted"
