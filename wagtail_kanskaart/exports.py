@@ -5,8 +5,6 @@ Every export of the package passes its text cells through
 resident is shown as text and never run as a formula.
 """
 
-import phonenumbers
-
 # A spreadsheet program reads a cell that starts with one of these as a
 # formula (OWASP, "CSV Injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -33,17 +31,9 @@ def readable_phone(value: str) -> str:
     neither looks like a formula. A value that does not parse is returned as
     it is.
     """
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, "NL")
-    except phonenumbers.NumberParseException:
-        return value
-    if number.country_code == 31:
-        return phonenumbers.format_number(
-            number, phonenumbers.PhoneNumberFormat.NATIONAL
-        )
-    international = phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return "00 " + international.removeprefix("+")
+    from .templatetags.kanskaart_tags import phone_display
+
+    shown = phone_display(value)
+    if shown.startswith("+"):
+        return "00 " + shown.removeprefix("+")
+    return shown
