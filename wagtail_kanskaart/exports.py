@@ -33,7 +33,7 @@ def readable_phone(value: str) -> str:
     """
     from .templatetags.kanskaart_tags import phone_display
 
-    shown = phone_display(value)
-    if shown.startswith("+"):
-        return "00 " + shown.removeprefix("+")
-    return shown
+    formatted = phone_display(value)
+    if formatted.startswith("+"):
+        return "00 " + formatted.removeprefix("+")
+    return formatted

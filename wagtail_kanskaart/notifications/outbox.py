@@ -23,7 +23,7 @@ logger = logging.getLogger("wagtail_kanskaart")
 
 Audience = Notification.Audience
 
-# Who hears of each event. An event that is not listed reaches the resident
+# The audiences of each event. An event that is not listed reaches the resident
 # only. Every audience of an event needs the templates
 # ``notifications/<event>_<audience>.txt`` and ``..._subject.txt``.
 EVENT_AUDIENCES = {
