@@ -150,6 +150,43 @@ def test_iban_outside_sepa_is_refused(client, two_municipalities):
     assert dutch("We can only pay to a bank account in Europe.") in html
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "NL91-ABNA-0417-1643-00",
+        "NL91.ABNA.0417.1643.00",
+        "NL91\u200bABNA\u200b0417\u200b1643\u200b00",
+        "\ufeffNL91\u00a0ABNA\u20600417 1643\u202f00",
+    ],
+)
+def test_iban_separators_are_ignored(client, two_municipalities, typed):
+    roosendaal, _bergen = two_municipalities
+    request_obj, _token = granted(roosendaal)
+
+    response = post_iban(client, request_obj, iban=typed)
+
+    assert response.status_code == 302
+    request_obj.refresh_from_db()
+    assert request_obj.iban == IBAN
+
+
+def test_iban_of_unknown_country_names_europe(client, two_municipalities):
+    roosendaal, _bergen = two_municipalities
+    request_obj, _token = granted(roosendaal)
+
+    response = post_iban(client, request_obj, iban="US12345678901234567890")
+
+    html = response.content.decode()
+    assert "starts with 2 letters" not in html
+    assert (
+        dutch(
+            "We cannot pay to a bank account in this country. We can only "
+            "pay to a bank account in Europe."
+        )
+        in html
+    )
+
+
 def test_missing_holder_gets_a_message(client, two_municipalities):
     roosendaal, _bergen = two_municipalities
     request_obj, _token = granted(roosendaal)

@@ -13,6 +13,7 @@ into log entries or log messages.
 import datetime
 import logging
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,11 +43,23 @@ class PayoutError(Exception):
 # The resident's bank account ----------------------------------------------
 
 
+# Characters that banking apps and web pages put between the groups of an
+# IBAN: hyphens and dashes, dots. Invisible characters (Unicode category Cf,
+# such as the zero-width space) are removed as well.
+IBAN_SEPARATORS = str.maketrans("", "", "-.\u2010\u2011\u2012\u2013\u2014\u2212")
+
+
+def _strip_separators(text: str) -> str:
+    visible = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return " ".join(visible.translate(IBAN_SEPARATORS).split())
+
+
 def parse_iban(value) -> str:
     """Return the IBAN in compact form ("NL91ABNA0417164300") or raise ValidationError.
 
-    Spaces and lower case are accepted. schwifty checks the country's length
-    and format and the check digits. Only accounts in the SEPA zone are
+    Spaces, hyphens, dots, invisible characters and lower case are
+    accepted. schwifty checks the country's length and format and the
+    check digits. Only accounts in the SEPA zone are
     accepted, because the payout file is a SEPA credit transfer.
     """
     from schwifty import IBAN
@@ -56,7 +69,7 @@ def parse_iban(value) -> str:
         SchwiftyException,
     )
 
-    text = " ".join(str(value or "").split())
+    text = _strip_separators(str(value or ""))
     if not text:
         raise ValidationError(_("Fill in your IBAN."), code="required")
     try:
@@ -70,8 +83,12 @@ def parse_iban(value) -> str:
             code="checksum",
         ) from error
     except InvalidCountryCode as error:
+        # schwifty raises this only for 2 letters that are no IBAN country.
         raise ValidationError(
-            _("An IBAN starts with 2 letters for the country, for example NL."),
+            _(
+                "We cannot pay to a bank account in this country. We can only "
+                "pay to a bank account in Europe."
+            ),
             code="country",
         ) from error
     except SchwiftyException as error:
