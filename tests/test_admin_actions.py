@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from tests.factories import make_contact, make_space, next_weekday
@@ -532,6 +533,8 @@ def test_change_booking_within_own_slot(client, editor, arranged, wijkcentrum):
         ({"people": "11"}, "people", "fits at most 10 people"),
         ({"start": "14:00", "end": "13:00"}, "end", "end time must be after"),
         ({"day": "past"}, "date", "today or a later date"),
+        ({"day": "far"}, "date", "within 120 days"),
+        ({"day": "9999"}, "date", "within 120 days"),
     ],
 )
 def test_change_booking_refusals(
@@ -542,6 +545,12 @@ def test_change_booking_refusals(
         changes["day"] = next_weekday(6)
     elif changes.get("day") == "past":
         changes["day"] = datetime.date(2020, 1, 6)
+    elif changes.get("day") == "far":
+        # An open weekday just past the 120 days residents may book ahead.
+        horizon = timezone.localdate() + datetime.timedelta(days=120)
+        changes["day"] = next_weekday(1, after=horizon)
+    elif changes.get("day") == "9999":
+        changes["day"] = datetime.date(9999, 12, 31)
 
     response = client.post(
         action_url("change_booking", arranged), booking_form(kring, **changes)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from ..conf import kanskaart_settings
 from ..models import InitiativeRequest, Space, SpaceBooking
 from ..models.notification import Notification
 from ..models.payouts import PayoutBatch
@@ -525,8 +526,15 @@ def change_booking(
     """
     if end <= start:
         raise ActionError(_("The end time must be after the start time."), field="end")
-    if day < timezone.localdate():
+    today = timezone.localdate()
+    if day < today:
         raise ActionError(_("Choose today or a later date."), field="date")
+    if day > booking.last_bookable_day(today):
+        raise ActionError(
+            _("Choose a date within %(days)s days from today.")
+            % {"days": kanskaart_settings.SPACE_BOOKING_DAYS_AHEAD},
+            field="date",
+        )
 
     with transaction.atomic():
         request = _locked(request)

@@ -32,6 +32,14 @@ def period_of(day: datetime.date, start: datetime.time, end: datetime.time):
     )
 
 
+def last_bookable_day(today: datetime.date) -> datetime.date:
+    """Return the last day a room can be booked, counted from ``today``.
+
+    Residents and editors share this limit: ``SPACE_BOOKING_DAYS_AHEAD``.
+    """
+    return today + datetime.timedelta(days=kanskaart_settings.SPACE_BOOKING_DAYS_AHEAD)
+
+
 def candidate_spaces(municipality, neighbourhood):
     """Spaces offered to this neighbourhood, those named for it first."""
     spaces = (

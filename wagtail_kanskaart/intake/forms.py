@@ -4,7 +4,6 @@ The hosted form page renders it; the API feeds its JSON into it, so both
 give the same messages for the same mistakes.
 """
 
-import datetime
 import re
 import zoneinfo
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..conf import kanskaart_settings
 from ..models.requests import NeedKind
+from .booking import last_bookable_day
 from .fields import AmountField, PhoneField, PlainTextField
 from .policy import limits_for
 
@@ -257,9 +257,7 @@ class RequestForm(forms.Form):
         today = now.date()
         day, start = data.get("space_date"), data.get("space_start")
         if day is not None:
-            last_day = today + datetime.timedelta(
-                days=kanskaart_settings.SPACE_BOOKING_DAYS_AHEAD
-            )
+            last_day = last_bookable_day(today)
             if day < today:
                 self.add_error("space_date", _("Choose a day that is not in the past."))
             elif day > last_day:
