@@ -7,12 +7,15 @@ class PayoutBatch(models.Model):
     """A set of granted requests that an editor pays out in one bank transfer file.
 
     A batch is open until an editor marks it paid; only then does the ledger
-    move the reserved money to paid, for every request in it.
+    move the reserved money to paid, for every request in it. A cancelled
+    batch stays as a record, because its file may have reached a bank, but
+    its requests are released into the next batch.
     """
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
 
     municipality = models.ForeignKey(
         "wagtail_kanskaart.MunicipalityPage",
@@ -23,7 +26,7 @@ class PayoutBatch(models.Model):
     reference = models.CharField(_("reference"), max_length=35, unique=True)
     status = models.CharField(
         _("status"),
-        max_length=8,
+        max_length=16,
         choices=Status.choices,
         default=Status.OPEN,
         db_index=True,
@@ -49,6 +52,20 @@ class PayoutBatch(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("paid by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    # The references of the requests at cancellation, because cancelling
+    # takes the requests out of the batch. References hold no personal data.
+    cancelled_requests = models.JSONField(
+        _("requests at cancellation"), default=list, blank=True
     )
 
     class Meta:
