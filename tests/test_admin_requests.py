@@ -263,6 +263,30 @@ def test_invalid_date_is_explained(client, editor, mix):
     assert len(response.context["object_list"]) == 3
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?submitted_from=1-1-0001",
+        "?submitted_until=31-12-9999",
+        "?submitted_until=9999-12-31",
+        "?submitted_from=0001-01-01&submitted_until=0001-01-01",
+    ],
+)
+def test_extreme_date_is_explained(client, editor, mix, query):
+    response = client.get(index_url() + query)
+
+    assert response.status_code == 200
+    assert "is not a valid date here" in response.content.decode()
+
+
+def test_reversed_period_is_explained(client, editor, mix):
+    response = client.get(
+        index_url() + "?submitted_from=2026-03-16&submitted_until=2026-03-14"
+    )
+
+    assert "The end date is before the start date." in response.content.decode()
+
+
 def test_unknown_parameters_are_ignored(client, editor, mix):
     everything = refs(mix, "waiting", "centrum", "room")
 

@@ -7,9 +7,11 @@ definitions of the figures live in ``wagtail_kanskaart.reporting``.
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -23,6 +25,7 @@ from ..exports import spreadsheet_text
 from ..intake.forms import euro
 from ..models import InitiativeRequest, LedgerEntry, Neighbourhood, RequestNeed
 from ..models.requests import NeedKind
+from . import date_range
 from .permissions import editable_municipalities
 
 URL_NAMESPACE = "kanskaart_reports"
@@ -87,14 +90,16 @@ def _neighbourhoods(request):
     )
 
 
+class DayFilter(django_filters.DateFilter):
+    """A date filter that parses and checks its day like the request list."""
+
+    field_class = date_range.DayField
+
+
 def _period_filters(first_label, last_label):
     return (
-        django_filters.DateFilter(
-            label=first_label, method="filter_first_day", widget=AdminDateInput
-        ),
-        django_filters.DateFilter(
-            label=last_label, method="filter_last_day", widget=AdminDateInput
-        ),
+        DayFilter(label=first_label, method="filter_first_day", widget=AdminDateInput),
+        DayFilter(label=last_label, method="filter_last_day", widget=AdminDateInput),
     )
 
 
@@ -106,6 +111,10 @@ class ReportFilterSet(WagtailFilterSet):
     """
 
     date_path = "created_at"
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type("ReportFilterForm", (date_range.DateRangeFormMixin, form_class), {})
 
     def filter_first_day(self, queryset, name, value):
         return reporting.created_between(queryset, first_day=value, path=self.date_path)
@@ -179,6 +188,7 @@ class KanskaartReportView(ReportView):
     """
 
     header_icon = "table"
+    results_template_name = "wagtail_kanskaart/admin/reports/report_results.html"
     paginate_by = 50
     paginator_class = RowPaginator
     name = ""
@@ -215,6 +225,11 @@ class KanskaartReportView(ReportView):
         self.municipalities = editable_municipalities(request.user)
         if not self.municipalities.exists():
             raise PermissionDenied
+        if self.is_export and self.filter_errors:
+            # An empty file would not say why; the report page does.
+            query = request.GET.copy()
+            query.pop("export")
+            return redirect(f"{request.path}?{query.urlencode()}")
         return super().dispatch(request, *args, **kwargs)
 
     def get_template_names(self):
@@ -230,6 +245,25 @@ class KanskaartReportView(ReportView):
     def get_filtered_queryset(self):
         return self.aggregate(self.filter_queryset(self.get_queryset()))
 
+    def filter_queryset(self, queryset):
+        # Wagtail drops every filter when one is invalid, which would show
+        # the totals of all the editor's municipalities under a wrong date.
+        # The report shows the errors and no rows instead.
+        if self.filter_errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    @cached_property
+    def filter_errors(self) -> list[str]:
+        """Return the filter form's error messages, for the top of the report."""
+        if self.filters is None or self.filters.is_valid():
+            return []
+        return [
+            str(message)
+            for messages in self.filters.form.errors.values()
+            for message in messages
+        ]
+
     def aggregate(self, queryset):
         raise NotImplementedError
 
@@ -244,6 +278,7 @@ class KanskaartReportView(ReportView):
         rows = [self.decorate_row(row) for row in context["object_list"]]
         context["object_list"] = rows
         context["table"] = self.get_table(rows)
+        context["filter_errors"] = self.filter_errors
         return context
 
     def decorate_paginated_queryset(self, object_list):

@@ -10,13 +10,13 @@ import datetime
 from django.contrib.admin import ListFilter, SimpleListFilter
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import BudgetPage, Neighbourhood, RequestNeed
 from ..models.requests import NeedKind, RequestStatus
+from . import date_range
 from .permissions import editable_municipalities
 from .request_display import local_time_zone, need_label
 
@@ -152,21 +152,6 @@ def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def _parse_day(text: str) -> datetime.date | None:
-    """Parse "2026-03-14" or the Dutch "14-3-2026"; return None when invalid."""
-    text = text.strip()
-    try:
-        day = parse_date(text)
-    except ValueError:
-        return None
-    if day is not None:
-        return day
-    try:
-        return datetime.datetime.strptime(text, "%d-%m-%Y").date()
-    except ValueError:
-        return None
-
-
 class PeriodFilter(ListFilter):
     """Submitted in a named period (this month, ...) or between two dates.
 
@@ -194,8 +179,9 @@ class PeriodFilter(ListFilter):
         self.errors = []
         self.day_from = self._day(self.from_name)
         self.day_until = self._day(self.until_name)
-        if self.day_from and self.day_until and self.day_until < self.day_from:
-            self.errors.append(_("The end date is before the start date."))
+        error = date_range.range_error(self.day_from, self.day_until)
+        if error is not None:
+            self.errors.append(error)
         self.hidden_parameters = [
             (name, value)
             for name, values in request.GET.lists()
@@ -207,12 +193,9 @@ class PeriodFilter(ListFilter):
         text = self.used_parameters.get(name, "")
         if not text:
             return None
-        day = _parse_day(text)
-        if day is None:
-            self.errors.append(
-                _("%(value)s is not a date. Use a date such as 14-3-2026.")
-                % {"value": text}
-            )
+        day, error = date_range.clean_day(text)
+        if error is not None:
+            self.errors.append(error)
         return day
 
     @property
