@@ -15,10 +15,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
-from tests.factories import make_contact, make_space, next_weekday
+from tests.factories import make_contact, make_space, next_weekday, submit_form
 from tests.request_admin_helpers import (
     action_url,
     inspect_url,
@@ -40,6 +40,7 @@ from wagtail_kanskaart.models import (
     SpaceBooking,
 )
 from wagtail_kanskaart.notifications.outbox import render
+from wagtail_kanskaart.views.urls import status_url
 
 pytestmark = pytest.mark.django_db
 
@@ -1004,3 +1005,59 @@ def test_approvals_share_last_money(roosendaal, editors):
         "in_review",
         "in_review",
     ]
+
+
+# What the resident reads on her status page after a decision
+
+
+def status_html(client, request_obj):
+    client.logout()
+    return client.get(status_url(request_obj, absolute=False)).content.decode()
+
+
+def test_status_page_gives_decline_reason(client, editor, arranged):
+    client.post(action_url("decline", arranged), {"reason": "Het budget is op."})
+
+    html = status_html(client, arranged)
+
+    assert "Het budget is op." in html
+
+
+def test_status_page_names_declined_part(client, editor, arranged):
+    client.post(action_url("decline", arranged), {"reason": "Nee."})
+
+    html = status_html(client, arranged)
+
+    with translation.override(arranged.language):
+        assert translation.gettext("Money: declined") in html
+        assert translation.gettext("Help: declined") in html
+
+
+def test_status_page_gives_cancel_reason(client, editor, arranged):
+    client.post(action_url("cancel_booking", arranged), {"reason": "Lekkage."})
+
+    html = status_html(client, arranged)
+
+    assert "Lekkage." in html
+    with translation.override(arranged.language):
+        assert translation.gettext("Room: booking cancelled") in html
+
+
+def test_status_api_gives_decline_reason(client, roosendaal, editor, wijkcentrum):
+    result = submit_form(roosendaal)
+    client.post(action_url("decline", result.request), {"reason": "Het budget is op."})
+    client.logout()
+
+    body = client.get(f"/api/kanskaart/v1/status/{result.token}/").json()
+
+    messages = [need["message"] for need in body["outcome"]]
+    assert all("Het budget is op." in message for message in messages)
+
+
+def test_status_page_uses_form_words(client, arranged):
+    html = status_html(client, arranged)
+
+    with translation.override(arranged.language):
+        money = translation.gettext("Money")
+    assert f"{money}: " in html
+    assert "Budget: " not in html

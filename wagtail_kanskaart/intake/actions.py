@@ -453,9 +453,15 @@ def decline(request, reason: str, user=None):
         released = ledger.release(request, user=user)
         affected = booking.active_bookings(request)
         cancelled = booking.cancel_bookings(request)
-        request.need_set.exclude(
+        # The status page shows the reason with each need that it declined.
+        # A room cancelled earlier keeps the reason given then.
+        open_needs = request.need_set.exclude(
             status__in=[NeedStatus.DECLINED, NeedStatus.WITHDRAWN]
-        ).update(status=NeedStatus.DECLINED)
+        )
+        for need in open_needs:
+            need.status = NeedStatus.DECLINED
+            need.details = {**need.details, "note": reason}
+            need.save(update_fields=["status", "details", "updated_at"])
         lifecycle._take_page_offline(request.initiative_page, user)
         log(
             request,

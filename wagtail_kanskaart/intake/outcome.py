@@ -11,11 +11,26 @@ from decimal import Decimal
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..conf import kanskaart_settings
 from ..models.requests import NeedKind, NeedStatus, RequestStatus
-from . import booking, policy
+from . import actions, booking, policy
 from .forms import euro
+
+# The words the hosted form and the widget use for the needs. Residents
+# read these, so they stay plain: no "budget".
+NEED_NAMES = {
+    NeedKind.BUDGET: gettext_lazy("Money"),
+    NeedKind.SPACE: gettext_lazy("Room"),
+    NeedKind.SUPPORT: gettext_lazy("Help"),
+}
+
+
+def need_name(kind) -> str:
+    """Return the resident's word for a need kind, e.g. "Money" for "budget"."""
+    name = NEED_NAMES.get(kind)
+    return str(name) if name is not None else str(kind)
 
 
 @dataclass
@@ -26,6 +41,9 @@ class NeedOutcome:
     title: str
     message: str
     details: dict = field(default_factory=dict)
+    label: str = ""
+    # The municipality's reason for a decline or a cancelled booking.
+    note: str = ""
 
 
 @dataclass
@@ -181,7 +199,24 @@ def _status_text(need):
             ),
         }
         return messages.get(need.kind, (_("Withdrawn"), ""))
-    return _("Declined"), _("The municipality cannot arrange this for you.")
+    return _declined_text(need)
+
+
+def _declined_text(need):
+    titles = {
+        NeedKind.BUDGET: _("Money: declined"),
+        NeedKind.SPACE: _("Room: declined"),
+        NeedKind.SUPPORT: _("Help: declined"),
+    }
+    title = titles.get(need.kind, _("Declined"))
+    message = _("The municipality cannot arrange this for you.")
+    if need.kind == NeedKind.SPACE and need.reason == actions.BOOKING_CANCELLED:
+        title = _("Room: booking cancelled")
+        message = _("The municipality cancelled the booking of the room.")
+    note = need.details.get("note")
+    if note:
+        message = f"{message} {_('The reason: %(note)s') % {'note': note}}"
+    return title, message
 
 
 NEED_TEXTS = {
@@ -224,6 +259,10 @@ def build_outcome(request, language=None) -> Outcome:
                     title=title,
                     message=message,
                     details=dict(need.details),
+                    label=need_name(need.kind),
+                    note=need.details.get("note", "")
+                    if need.status == NeedStatus.DECLINED
+                    else "",
                 )
             )
         return Outcome(

@@ -9,8 +9,8 @@ from django.urls import NoReverseMatch, reverse
 
 from ..conf import kanskaart_settings
 from ..intake import forms as intake_forms
-from ..intake.outcome import format_period
-from ..models.requests import NeedKind, NeedStatus, RequestStatus
+from ..intake.outcome import format_period, need_name
+from ..models.requests import NeedStatus, RequestStatus
 from ..transparency import redact_contact_details
 
 register = template.Library()
@@ -33,11 +33,8 @@ def euro(amount):
 
 @register.filter
 def need_label(kind):
-    """Return the readable name of a need kind such as "budget"."""
-    try:
-        return NeedKind(kind).label
-    except ValueError:
-        return kind
+    """Return the resident's word for a need kind, e.g. "Money" for "budget"."""
+    return need_name(kind)
 
 
 @register.filter
