@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from tests.request_admin_helpers import index_url, speak_english, submit
+from wagtail_kanskaart.exports import spreadsheet_text
 from wagtail_kanskaart.models import InitiativeRequest
 
 pytestmark = pytest.mark.django_db
@@ -73,16 +74,18 @@ def requests(roosendaal, bergen):
 def csv_rows(client, query=""):
     response = client.get(index_url() + "?export=csv" + query)
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
-def xlsx_rows(client, query=""):
+def xlsx_workbook(client, query=""):
     response = client.get(index_url() + "?export=xlsx" + query)
     assert response.status_code == 200
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [list(row) for row in workbook.active.iter_rows()]
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def xlsx_rows(client, query=""):
+    return [list(row) for row in xlsx_workbook(client, query).active.iter_rows()]
 
 
 def by_reference(rows):
@@ -94,6 +97,15 @@ def by_reference_cells(rows):
 
 
 # CSV
+
+
+def test_csv_is_utf8_for_excel(client, editor, requests):
+    response = client.get(index_url() + "?export=csv")
+
+    content = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert content.startswith("\ufeff".encode())
+    assert content.count("\ufeff".encode()) == 1
 
 
 def test_csv_headings(client, editor, requests):
@@ -165,6 +177,14 @@ def test_csv_in_dutch(client, editors, requests):
 # XLSX
 
 
+def test_xlsx_sheet_is_named(client, editors, requests):
+    client.force_login(editors["roosendaal"])
+
+    workbook = xlsx_workbook(client)
+
+    assert workbook.sheetnames == ["Aanvragen"]
+
+
 def test_xlsx_headings(client, editor, requests):
     rows = xlsx_rows(client)
 
@@ -209,3 +229,23 @@ def test_xlsx_is_scoped_and_filtered(client, editor, requests):
         requests["granted"].reference,
     }
     assert set(waiting_only) == {requests["waiting"].reference}
+
+
+# Cell values
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+31 6", "'+31 6"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("|calc", "'|calc"),
+        ("\tx", "'\tx"),
+        ("Buurtfeest", "Buurtfeest"),
+        (None, ""),
+    ],
+)
+def test_spreadsheet_text(value, expected):
+    assert spreadsheet_text(value) == expected

@@ -78,7 +78,7 @@ def login_in_english(client, user):
 
 
 def csv_rows(response):
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -503,3 +503,26 @@ def test_report_date_in_dutch_form(client, editors, ledger_months):
 
     months = {row[2] for row in csv_rows(response)[1:]}
     assert months == {"2025-02"}
+
+
+# Spreadsheets for Dutch Excel
+
+
+@pytest.mark.parametrize("name", REPORT_NAMES)
+def test_report_csv_is_utf8_for_excel(client, editors, ledger_months, name):
+    client.force_login(editors["roosendaal"])
+
+    response = client.get(report_url(name, export="csv"))
+
+    content = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert content.startswith("\ufeff".encode())
+
+
+def test_report_sheet_is_named(client, editors, ledger_months):
+    login_in_english(client, editors["roosendaal"])
+
+    response = client.get(report_url("needs", export="xlsx"))
+
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["Initiatives per need"]

@@ -6,8 +6,13 @@ resident is shown as text and never run as a formula.
 """
 
 # A spreadsheet program reads a cell that starts with one of these as a
-# formula (OWASP, "CSV Injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# formula (OWASP, "CSV Injection"). Older Excel runs "|" as a DDE command.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "|", "\t", "\r", "\n")
+
+# Excel reads a CSV file as UTF-8 only when it starts with this byte order
+# mark. Without it, "€" and "ë" turn into other characters.
+CSV_BYTE_ORDER_MARK = "\ufeff"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
 def spreadsheet_text(value) -> str:

@@ -26,6 +26,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import log
 
 from .. import payout_files
+from ..exports import CSV_BYTE_ORDER_MARK, CSV_CONTENT_TYPE
 from ..intake import payouts
 from ..models import PayoutBatch
 from .permissions import editable_municipalities
@@ -346,11 +347,10 @@ class BatchDownloadView(BatchMixin, View):
 
 class BatchCsvView(BatchDownloadView):
     format = "csv"
-    content_type = "text/csv; charset=utf-8"
+    content_type = CSV_CONTENT_TYPE
 
     def render_file(self):
-        # The byte order mark makes Excel read the file as UTF-8.
-        return "\ufeff" + payout_files.batch_csv(self.batch)
+        return CSV_BYTE_ORDER_MARK + payout_files.batch_csv(self.batch)
 
 
 class BatchSepaView(BatchDownloadView):

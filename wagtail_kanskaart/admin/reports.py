@@ -9,7 +9,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from ..models import InitiativeRequest, LedgerEntry, Neighbourhood, RequestNeed
 from ..models.requests import NeedKind
 from . import date_range
 from .permissions import editable_municipalities
+from .spreadsheets import SpreadsheetDownloadMixin
 
 URL_NAMESPACE = "kanskaart_reports"
 
@@ -178,7 +179,7 @@ class RequestFilterSet(ReportFilterSet):
 # Views
 
 
-class KanskaartReportView(ReportView):
+class KanskaartReportView(SpreadsheetDownloadMixin, ReportView):
     """A report over the municipalities the editor may edit, aggregated in SQL.
 
     Subclasses set ``model``, ``filterset_class``, ``columns``,
@@ -284,17 +285,9 @@ class KanskaartReportView(ReportView):
     def decorate_paginated_queryset(self, object_list):
         return object_list
 
-    def stream_csv(self, queryset):
-        # The CSV is written while the response streams, after the admin has
-        # restored the site's language, so the editor's language is kept.
-        language = translation.get_language()
-        rows = super().stream_csv(queryset)
-
-        def in_language():
-            with translation.override(language):
-                yield from rows
-
-        return in_language()
+    @property
+    def sheet_title(self):
+        return self.page_title
 
     def get_filename(self):
         return (

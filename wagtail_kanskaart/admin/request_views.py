@@ -12,7 +12,7 @@ from django.contrib.admin.utils import quote
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +28,7 @@ from . import request_display as display
 from . import request_forms
 from .permissions import editable_municipalities
 from .request_filters import filter_parameters
+from .spreadsheets import SpreadsheetDownloadMixin
 
 
 def may_see(user, request_obj) -> bool:
@@ -61,7 +62,7 @@ class ScopedInstanceMixin:
 # The list and its export
 
 
-class RequestIndexView(IndexView):
+class RequestIndexView(SpreadsheetDownloadMixin, IndexView):
     """The request list, with only the package's own filters in the address.
 
     Other query parameters are dropped: modeladmin would otherwise apply
@@ -74,6 +75,8 @@ class RequestIndexView(IndexView):
         allowed = filter_parameters()
         return {key: value for key, value in lookup_params.items() if key in allowed}
 
+    sheet_title = gettext_lazy("Requests")
+
     @property
     def export_headings(self):
         return self.model_admin.export_headings
@@ -81,18 +84,6 @@ class RequestIndexView(IndexView):
     def get_filename(self):
         today = display.local_datetime(timezone.now()).date()
         return f"kanskaart-{_('requests')}-{today.isoformat()}"
-
-    def stream_csv(self, queryset):
-        # The response streams after the view has returned, when the
-        # editor's language is no longer active; keep it for the headings.
-        language = translation.get_language()
-        rows = super().stream_csv(queryset)
-
-        def rows_in_language():
-            with translation.override(language):
-                yield from rows
-
-        return rows_in_language()
 
     def to_row_dict(self, item):
         return OrderedDict(
