@@ -1061,3 +1061,54 @@ def test_status_page_uses_form_words(client, arranged):
         money = translation.gettext("Money")
     assert f"{money}: " in html
     assert "Budget: " not in html
+
+
+# Paying a request with or without an IBAN
+
+
+def with_iban(request_obj):
+    InitiativeRequest.objects.filter(pk=request_obj.pk).update(
+        iban="NL91ABNA0417164300", iban_holder="F. Yilmaz"
+    )
+    return reload(request_obj)
+
+
+def test_paid_without_iban_names_no_account(client, editor, arranged):
+    client.post(action_url("mark_paid", arranged), {})
+
+    message = rendered(arranged, "paid", "resident")
+
+    assert "bank account" not in message.body
+    assert "The municipality paid € 150.00" in message.body
+
+
+def test_paid_with_iban_names_the_account(client, editor, arranged):
+    client.post(action_url("mark_paid", with_iban(arranged)), {})
+
+    message = rendered(arranged, "paid", "resident")
+
+    assert "to your bank account" in message.body
+
+
+def test_paid_status_page_without_iban(client, editor, arranged):
+    client.post(action_url("mark_paid", arranged), {})
+
+    html = status_html(client, arranged)
+
+    with translation.override("nl"):
+        claim = translation.gettext("We paid %(amount)s to your bank account.")
+        paid = translation.gettext("The municipality paid %(amount)s for your idea.")
+    assert claim % {"amount": "€ 150,00"} not in html
+    assert paid % {"amount": "€ 150,00"} in html
+
+
+def test_mark_paid_warns_without_iban(client, editor, arranged):
+    html = client.get(action_url("mark_paid", arranged)).content.decode()
+
+    assert "The resident did not give an IBAN." in html
+
+
+def test_mark_paid_no_warning_with_iban(client, editor, arranged):
+    html = client.get(action_url("mark_paid", with_iban(arranged))).content.decode()
+
+    assert "The resident did not give an IBAN." not in html

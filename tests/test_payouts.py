@@ -511,3 +511,14 @@ def test_iban_never_reaches_the_logs(client, two_municipalities, caplog):
         assert "NL92ABNA" not in record.getMessage()
     for entry in ModelLogEntry.objects.all():
         assert_no_iban(json.dumps(entry.data), entry.action)
+
+
+def test_batched_status_page_says_request_number(client, two_municipalities):
+    roosendaal, _bergen = two_municipalities
+    request_obj, _token = granted(roosendaal)
+    post_iban(client, request_obj)
+    payouts.create_batch(roosendaal, execution_date=None)
+
+    html = client.get(status_path(request_obj)).content.decode()
+
+    assert "kenmerk" not in html
