@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from wagtail.models import ModelLogEntry
 
 from tests.factories import submit_form
@@ -80,6 +81,17 @@ def two_payable(roosendaal):
 @pytest.fixture
 def batch(roosendaal, two_payable):
     return payouts.create_batch(roosendaal, tomorrow())
+
+
+def unpayable_in(batch):
+    """Make the batch's first request unpayable and return it.
+
+    Residents and editors can no longer withdraw or decline a request in an
+    open batch, so the status is set directly, as older data may have it.
+    """
+    request_obj = batch.requests.order_by("pk").first()
+    InitiativeRequest.objects.filter(pk=request_obj.pk).update(status="withdrawn")
+    return request_obj
 
 
 def login(client, editors, editor_name):
@@ -228,7 +240,52 @@ def test_create_batch_refuses_a_past_date(client, editors, roosendaal, two_payab
     )
 
     assert response.status_code == 200
-    assert dutch("Choose today or a later day.") in response.content.decode()
+    assert response.context["form"].errors["execution_date"] == [date_error()]
+    assert not PayoutBatch.objects.exists()
+
+
+def date_error():
+    """Return the Dutch error for a payment date out of range."""
+    last = timezone.localdate() + datetime.timedelta(days=365)
+    with translation.override("nl"):
+        return translation.gettext(
+            "Choose a payment date from today up to %(last)s."
+        ) % {"last": date_format(last, "j F Y")}
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "far"])
+def test_create_batch_refuses_a_far_date(client, editors, roosendaal, two_payable, day):
+    if day == "far":
+        day = (timezone.localdate() + datetime.timedelta(days=366)).isoformat()
+    login(client, editors, "roosendaal")
+
+    response = client.post(
+        url("municipality", roosendaal.pk),
+        {"requests": [two_payable[0].pk], "execution_date": day},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["execution_date"] == [date_error()]
+    assert not PayoutBatch.objects.exists()
+
+
+def test_create_batch_takes_a_year_ahead(client, editors, roosendaal, two_payable):
+    last = timezone.localdate() + datetime.timedelta(days=365)
+    login(client, editors, "roosendaal")
+
+    response = client.post(
+        url("municipality", roosendaal.pk),
+        {"requests": [two_payable[0].pk], "execution_date": last.isoformat()},
+    )
+
+    assert response.status_code == 302
+    assert PayoutBatch.objects.get().execution_date == last
+
+
+def test_service_refuses_a_far_date(roosendaal, two_payable):
+    with pytest.raises(payouts.PayoutError):
+        payouts.create_batch(roosendaal, datetime.date(9999, 12, 31))
+
     assert not PayoutBatch.objects.exists()
 
 
@@ -414,8 +471,7 @@ def test_downloads_are_logged(client, editors, batch):
 
 
 def test_downloads_wait_for_problems_to_be_removed(client, editors, batch):
-    withdrawn = batch.requests.order_by("pk").first()
-    lifecycle.withdraw(withdrawn)
+    withdrawn = unpayable_in(batch)
     login(client, editors, "roosendaal")
 
     csv_response = client.get(url("batch_csv", batch.pk))
@@ -439,6 +495,30 @@ def test_mark_paid_asks_first(client, editors, batch):
     assert dutch("Has the bank paid out this batch?") in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == PayoutBatch.Status.OPEN
+
+
+def test_mark_paid_shows_payment_date(client, editors, roosendaal, two_payable):
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    batch = payouts.create_batch(roosendaal, day)
+    login(client, editors, "roosendaal")
+
+    html = client.get(url("batch_mark_paid", batch.pk)).content.decode()
+
+    with translation.override("nl"):
+        shown = date_format(day, "j F Y")
+    assert shown in html
+    assert dutch("The payment date of this batch is still to come.")[:20] in html
+
+
+def test_mark_paid_before_payment_date(client, editors, roosendaal, two_payable):
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    batch = payouts.create_batch(roosendaal, day)
+    login(client, editors, "roosendaal")
+
+    client.post(url("batch_mark_paid", batch.pk))
+
+    batch.refresh_from_db()
+    assert batch.status == PayoutBatch.Status.PAID
 
 
 def test_mark_paid_moves_the_money(client, editors, roosendaal, batch):
@@ -495,8 +575,7 @@ def test_mark_paid_only_once(client, editors, batch):
 
 
 def test_mark_paid_changes_nothing_if_one_fails(client, editors, batch):
-    withdrawn = batch.requests.order_by("pk").first()
-    lifecycle.withdraw(withdrawn)
+    withdrawn = unpayable_in(batch)
     login(client, editors, "roosendaal")
 
     response = client.post(url("batch_mark_paid", batch.pk), follow=True)
@@ -549,8 +628,92 @@ def test_cancel_batch_frees_its_requests(client, editors, roosendaal, batch):
     response = client.post(url("batch_cancel", batch.pk))
 
     assert response.status_code == 302
-    assert not PayoutBatch.objects.exists()
     assert payouts.payable_requests(roosendaal).count() == 2
+
+
+def test_cancelled_batch_stays_as_record(client, editors, roosendaal, batch):
+    references = sorted(batch.requests.values_list("reference", flat=True))
+    login(client, editors, "roosendaal")
+
+    client.post(url("batch_cancel", batch.pk))
+
+    batch.refresh_from_db()
+    assert batch.status == PayoutBatch.Status.CANCELLED
+    assert batch.cancelled_by == editors["roosendaal"]
+    assert batch.cancelled_at is not None
+    assert batch.cancelled_requests == references
+    assert batch.total == Decimal("237.50")
+
+
+def test_cancelled_batch_is_listed(client, editors, batch):
+    batch = payouts.cancel_batch(batch)
+    login(client, editors, "roosendaal")
+
+    index = client.get(url("index"))
+    page = client.get(url("batch", batch.pk))
+
+    [listed] = index.context["batches"]
+    assert listed.reference == batch.reference
+    assert listed.count == 2
+    assert dutch("cancelled").capitalize() in index.content.decode()
+    assert page.status_code == 200
+    assert batch.cancelled_requests[0] in page.content.decode()
+
+
+def test_cancelled_batch_offers_no_files(client, editors, batch):
+    payouts.cancel_batch(batch)
+    login(client, editors, "roosendaal")
+
+    page = client.get(url("batch", batch.pk))
+    csv_response = client.get(url("batch_csv", batch.pk), follow=True)
+    sepa_response = client.get(url("batch_sepa", batch.pk), follow=True)
+
+    html = page.content.decode()
+    assert url("batch_csv", batch.pk) not in html
+    assert url("batch_sepa", batch.pk) not in html
+    assert url("batch_mark_paid", batch.pk) not in html
+    refusal = dutch(
+        "This batch is cancelled. Its files cannot be downloaded. "
+        "Create a new batch for its requests."
+    )
+    assert refusal in messages_text(csv_response)
+    assert refusal in messages_text(sepa_response)
+    assert not ModelLogEntry.objects.filter(
+        action="wagtail_kanskaart.payout_batch_downloaded"
+    ).exists()
+
+
+def test_cancel_twice_says_so(client, editors, batch):
+    login(client, editors, "roosendaal")
+    client.post(url("batch_cancel", batch.pk))
+
+    confirm = client.get(url("batch_cancel", batch.pk))
+    response = client.post(url("batch_cancel", batch.pk), follow=True)
+
+    already = dutch("This batch is cancelled already. It cannot be changed.")
+    assert confirm.status_code == 200
+    assert already in confirm.content.decode()
+    assert response.status_code == 200
+    assert already in messages_text(response)
+
+
+def test_removing_last_request_cancels(client, editors, roosendaal, two_payable):
+    first, second = two_payable
+    batch = payouts.create_batch(roosendaal, tomorrow(), request_ids=[first.pk])
+    login(client, editors, "roosendaal")
+
+    client.post(url("batch_remove_request", batch.pk, first.pk))
+    page = client.get(url("batch", batch.pk))
+    response = client.post(url("batch_mark_paid", batch.pk), follow=True)
+
+    batch.refresh_from_db()
+    assert batch.status == PayoutBatch.Status.CANCELLED
+    assert batch.cancelled_requests == [first.reference]
+    assert url("batch_mark_paid", batch.pk) not in page.content.decode()
+    assert dutch(
+        "This batch is cancelled already. It cannot be changed."
+    ) in messages_text(response)
+    assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAY).exists()
 
 
 def test_paid_batch_cannot_be_changed(client, editors, batch):

@@ -78,7 +78,10 @@ class BatchForm(forms.Form):
     )
     execution_date = forms.DateField(
         label=gettext_lazy("Payment date"),
-        help_text=gettext_lazy("The day your bank pays the money out."),
+        help_text=gettext_lazy(
+            "The day your bank pays the money out: today or at most a year "
+            "ahead. On a Saturday or Sunday the bank pays on its next working day."
+        ),
         widget=AdminDateInput,
         error_messages={
             "required": gettext_lazy("Choose the payment date."),
@@ -95,8 +98,10 @@ class BatchForm(forms.Form):
 
     def clean_execution_date(self):
         day = self.cleaned_data["execution_date"]
-        if day < timezone.localdate():
-            raise ValidationError(_("Choose today or a later day."))
+        try:
+            payouts.check_execution_date(day)
+        except payouts.PayoutError as error:
+            raise ValidationError(str(error), code="out_of_range") from error
         return day
 
 
@@ -189,7 +194,10 @@ def _batches(municipalities):
     )
     for batch in batches:
         batch.url = url("batch", batch.pk)
-        batch.count = batch.requests.count()
+        if batch.status == PayoutBatch.Status.CANCELLED:
+            batch.count = len(batch.cancelled_requests)
+        else:
+            batch.count = batch.requests.count()
     return batches
 
 
@@ -294,10 +302,14 @@ class BatchView(BatchMixin, TemplateView):
             item.problem = item in problems
             item.remove_url = url("batch_remove_request", self.batch.pk, item.pk)
         is_open = self.batch.status == PayoutBatch.Status.OPEN
+        is_cancelled = self.batch.status == PayoutBatch.Status.CANCELLED
         context.update(
             {
                 "batch": self.batch,
                 "items": items,
+                "is_cancelled": is_cancelled,
+                # A cancelled batch has no files, so none reaches a bank again.
+                "may_download": bool(items) and not is_cancelled and not problems,
                 "total": payouts.batch_total(items),
                 "problems": problems,
                 "is_open": is_open,
@@ -319,6 +331,15 @@ class BatchDownloadView(BatchMixin, View):
     format = ""
 
     def get(self, request, *args, **kwargs):
+        if self.batch.status == PayoutBatch.Status.CANCELLED:
+            messages.error(
+                request,
+                _(
+                    "This batch is cancelled. Its files cannot be downloaded. "
+                    "Create a new batch for its requests."
+                ),
+            )
+            return self.back_to_batch()
         if payouts.batch_problems(self.batch):
             messages.error(
                 request,
@@ -391,6 +412,7 @@ class ConfirmView(BatchMixin, TemplateView):
     """A confirm page (GET) and the change itself (POST), for open batches."""
 
     template_name = "wagtail_kanskaart/admin/payouts/confirm.html"
+    show_execution_date = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -402,6 +424,12 @@ class ConfirmView(BatchMixin, TemplateView):
                 "total": payouts.batch_total(items),
                 "problems": payouts.batch_problems(self.batch, items),
                 "is_open": self.batch.status == PayoutBatch.Status.OPEN,
+                "closed_message": payouts.closed_batch_message(self.batch),
+                "show_execution_date": self.show_execution_date,
+                "before_execution_date": (
+                    self.batch.execution_date is not None
+                    and self.batch.execution_date > timezone.localdate()
+                ),
                 "question": self.question,
                 "warning": self.warning,
                 "confirm_label": self.confirm_label,
@@ -429,6 +457,9 @@ class MarkPaidView(ConfirmView):
         "You cannot undo this."
     )
     confirm_label = gettext_lazy("Yes, the batch is paid")
+    # A bank may pay before the requested date, so an earlier confirmation
+    # is allowed; the page shows the date so the editor checks it.
+    show_execution_date = True
 
     def act(self):
         batch = payouts.mark_batch_paid(self.batch, user=self.request.user)
@@ -449,12 +480,12 @@ class CancelBatchView(ConfirmView):
     confirm_label = gettext_lazy("Yes, cancel the batch")
 
     def act(self):
-        reference = payouts.cancel_batch(self.batch, user=self.request.user)
+        batch = payouts.cancel_batch(self.batch, user=self.request.user)
         messages.success(
             self.request,
-            _("Batch %(reference)s is cancelled.") % {"reference": reference},
+            _("Batch %(reference)s is cancelled.") % {"reference": batch.reference},
         )
-        return redirect(url("municipality", self.batch.municipality_id))
+        return self.back_to_batch()
 
 
 class RemoveRequestView(BatchMixin, View):
@@ -463,12 +494,27 @@ class RemoveRequestView(BatchMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        if self.batch.status != PayoutBatch.Status.OPEN:
+            messages.error(request, payouts.closed_batch_message(self.batch))
+            return self.back_to_batch()
         request_obj = get_object_or_404(self.batch.requests, pk=kwargs["request_id"])
         try:
-            payouts.remove_from_batch(self.batch, request_obj, user=request.user)
+            batch = payouts.remove_from_batch(
+                self.batch, request_obj, user=request.user
+            )
         except payouts.PayoutError as error:
             messages.error(request, str(error))
         else:
+            if batch.status == PayoutBatch.Status.CANCELLED:
+                messages.success(
+                    request,
+                    _(
+                        "Request %(reference)s is removed from the batch. "
+                        "The batch had no requests left, so it is cancelled."
+                    )
+                    % {"reference": request_obj.reference},
+                )
+                return self.back_to_batch()
             messages.success(
                 request,
                 _("Request %(reference)s is removed from the batch.")

@@ -21,7 +21,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
@@ -317,6 +317,32 @@ def waiting_for_iban(municipality):
     return payout_candidates(municipality).filter(iban="")
 
 
+# Banks accept a requested execution date up to about a year ahead, and a
+# date further off is almost always a typing error ("9999-12-31").
+EXECUTION_DAYS_AHEAD = 365
+
+
+def last_execution_date(today=None) -> datetime.date:
+    """Return the last payment date a new batch may have."""
+    today = today or timezone.localdate()
+    return today + datetime.timedelta(days=EXECUTION_DAYS_AHEAD)
+
+
+def check_execution_date(day, today=None):
+    """Raise ``PayoutError`` unless ``day`` is today or at most a year ahead.
+
+    Saturdays and Sundays are allowed: a bank pays such a transfer on its
+    next working day.
+    """
+    today = today or timezone.localdate()
+    last = last_execution_date(today)
+    if day < today or day > last:
+        raise PayoutError(
+            _("Choose a payment date from today up to %(last)s.")
+            % {"last": formats.date_format(last, "j F Y")}
+        )
+
+
 def new_batch_reference() -> str:
     """Return a reference such as "KK-20270314-3F9A1C": unique and short enough
     for the 35 characters SEPA allows in a reference."""
@@ -330,9 +356,12 @@ def create_batch(municipality, execution_date, user=None, request_ids=None):
     payable; without, every payable request of the municipality goes in.
     The request rows are locked and taken only while they have no batch,
     so two editors who create a batch at one moment never share a request.
-    Raises ``PayoutError`` when nothing can be paid out or a chosen request
-    no longer can.
+    Without ``execution_date`` the file asks the bank to pay at once.
+    Raises ``PayoutError`` when the payment date is out of range, nothing
+    can be paid out, or a chosen request no longer can.
     """
+    if execution_date is not None:
+        check_execution_date(execution_date)
     with transaction.atomic():
         chosen = _unbatched_granted(municipality).exclude(iban="")
         if request_ids is not None:
@@ -422,10 +451,17 @@ def batch_total(items) -> Decimal:
     return sum((item.amount for item in items), ZERO)
 
 
+def closed_batch_message(batch) -> str:
+    """Return why a batch that is no longer open cannot be changed."""
+    if batch.status == PayoutBatch.Status.CANCELLED:
+        return _("This batch is cancelled already. It cannot be changed.")
+    return _("This batch is paid already. It cannot be changed.")
+
+
 def _locked_open_batch(batch):
     batch = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PayoutBatch.Status.OPEN:
-        raise PayoutError(_("This batch is paid already. It cannot be changed."))
+        raise PayoutError(closed_batch_message(batch))
     return batch
 
 
@@ -435,7 +471,11 @@ def _refresh_total(batch):
 
 
 def remove_from_batch(batch, request_obj, user=None):
-    """Take a request out of an open batch; its money waits for the next batch."""
+    """Take a request out of an open batch; its money waits for the next batch.
+
+    A batch without requests has nothing to pay, so removing its last
+    request cancels it. Return the batch, with its new status.
+    """
     with transaction.atomic():
         batch = _locked_open_batch(batch)
         removed = InitiativeRequest.objects.filter(
@@ -443,13 +483,18 @@ def remove_from_batch(batch, request_obj, user=None):
         ).update(payout_batch=None)
         if not removed:
             raise PayoutError(_("This request is not in this batch."))
-        _refresh_total(batch)
         log(
             request_obj,
             "wagtail_kanskaart.payout_batch_removed",
             user=user,
             data={"batch": batch.reference},
         )
+        if not batch.requests.exists():
+            # The total stays as it was, the record of what the file held.
+            batch.cancelled_requests = [request_obj.reference]
+            _cancel(batch, user)
+            return batch
+        _refresh_total(batch)
         log(
             batch,
             "wagtail_kanskaart.payout_batch_changed",
@@ -460,27 +505,41 @@ def remove_from_batch(batch, request_obj, user=None):
 
 
 def cancel_batch(batch, user=None):
-    """Delete an open batch; its requests wait for the next batch again."""
+    """Cancel an open batch; its requests wait for the next batch again.
+
+    The batch stays as a record with status cancelled, the references of
+    its requests and its total, because its file may have reached a bank.
+    Return the batch.
+    """
     with transaction.atomic():
         batch = _locked_open_batch(batch)
-        reference = batch.reference
-        requests = list(batch.requests.all())
+        requests = list(batch.requests.order_by("reference"))
+        batch.cancelled_requests = [item.reference for item in requests]
         batch.requests.update(payout_batch=None)
         for request_obj in requests:
             log(
                 request_obj,
                 "wagtail_kanskaart.payout_batch_removed",
                 user=user,
-                data={"batch": reference},
+                data={"batch": batch.reference},
             )
-        log(
-            batch,
-            "wagtail_kanskaart.payout_batch_cancelled",
-            user=user,
-            data={"reference": reference, "requests": len(requests)},
-        )
-        batch.delete()
-    return reference
+        _cancel(batch, user)
+    return batch
+
+
+def _cancel(batch, user):
+    batch.status = PayoutBatch.Status.CANCELLED
+    batch.cancelled_at = timezone.now()
+    batch.cancelled_by = user
+    batch.save(
+        update_fields=["status", "cancelled_at", "cancelled_by", "cancelled_requests"]
+    )
+    log(
+        batch,
+        "wagtail_kanskaart.payout_batch_cancelled",
+        user=user,
+        data={"reference": batch.reference, "requests": len(batch.cancelled_requests)},
+    )
 
 
 def mark_batch_paid(batch, user=None):
