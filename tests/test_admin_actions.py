@@ -1112,3 +1112,20 @@ def test_mark_paid_no_warning_with_iban(client, editor, arranged):
     html = client.get(action_url("mark_paid", with_iban(arranged))).content.decode()
 
     assert "The resident did not give an IBAN." not in html
+
+
+def test_approved_message_asks_for_iban(client, roosendaal, editor):
+    waiting = submit(roosendaal, needs=["budget"], budget_amount="400")
+    client.post(action_url("approve", waiting), {"amount": "350"})
+
+    message = rendered(waiting, "approved", "resident")
+
+    assert "fill in your bank account number (IBAN)" in message.body
+
+
+def test_submitted_message_asks_for_iban(roosendaal):
+    granted = submit(roosendaal, needs=["budget"])
+
+    message = rendered(granted, "submitted", "resident")
+
+    assert "fill in your bank account number (IBAN)" in message.body
