@@ -61,6 +61,8 @@ demo: $(INSTALLED)
 	@echo "  Bergen op Zoom:    http://127.0.0.1:$(PORT)/bergen-op-zoom/"
 	@echo "  Wagtail admin:     http://127.0.0.1:$(PORT)/admin/"
 	@echo "                     user admin, password kanskaart-demo"
+	@echo "                     editors redacteur-roosendaal and redacteur-bergen,"
+	@echo "                     password kanskaart-demo"
 	@echo "  widget on another website, under a strict CSP:"
 	@echo "                     http://127.0.0.1:$(HOST_PORT)/"
 	@echo "E-mails are printed here. Stop the servers with Ctrl+C."

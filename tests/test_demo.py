@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.management import call_command
 
 from wagtail_kanskaart.admin.permissions import editable_municipalities
@@ -64,6 +65,28 @@ def test_editor_password_option():
 def test_logins_are_printed(demo):
     assert "redacteur-roosendaal, password geheim-demo" in demo
     assert "redacteur-bergen, password geheim-demo" in demo
+
+
+def test_logins_end_the_output(demo):
+    last_lines = demo.strip().splitlines()[-4:]
+
+    assert last_lines == [
+        "Log in at http://127.0.0.1:8000/admin/ as:",
+        "  Administrator: admin, password geheim-demo",
+        "  Editor for Roosendaal: redacteur-roosendaal, password geheim-demo",
+        "  Editor for Bergen op Zoom: redacteur-bergen, password geheim-demo",
+    ]
+
+
+def test_emails_link_to_given_port(settings):
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+
+    output = run_demo("--port", "8200")
+
+    bodies = " ".join(message.body for message in mail.outbox)
+    assert "http://127.0.0.1:8200/admin/" in bodies
+    assert "127.0.0.1:8000" not in bodies
+    assert "Log in at http://127.0.0.1:8200/admin/ as:" in output
 
 
 def test_roosendaal_has_a_waiting_request(demo):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -144,7 +145,8 @@ class Command(BaseCommand):
             "--port",
             type=int,
             default=8000,
-            help="Port the site runs on; status links in e-mails use it.",
+            help="Port the site runs on. Status links and admin links in the "
+            "e-mails sent while the data loads use it.",
         )
         parser.add_argument(
             "--embed-origin",
@@ -154,8 +156,17 @@ class Command(BaseCommand):
             "http://127.0.0.1:8001. Repeat for more.",
         )
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # Admin links in e-mails come from WAGTAILADMIN_BASE_URL, which the
+        # example site sets only for runserver, so point it at this port too.
+        base_url = f"http://127.0.0.1:{options['port']}"
+        with override_settings(WAGTAILADMIN_BASE_URL=base_url):
+            admin_password, logins = self.load(options)
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        self.print_logins(base_url, admin_password, logins)
+
+    @transaction.atomic
+    def load(self, options):
         site = Site.objects.get(is_default_site=True)
         # Status links in e-mails are built from the site's address.
         site.hostname, site.port = "127.0.0.1", options["port"]
@@ -165,7 +176,7 @@ class Command(BaseCommand):
             municipality = self.load_municipality(root, spec)
             self.allow_origins(municipality, options["embed_origin"])
             self.set_payout_account(municipality, spec)
-        self.ensure_admin(options["admin_password"])
+        admin_password = self.ensure_admin(options["admin_password"])
         logins = demo_staff.ensure_editors(
             options["editor_password"] or options["admin_password"]
         )
@@ -173,8 +184,7 @@ class Command(BaseCommand):
             demo_staff.ensure_requests()
         except demo_staff.DemoDataError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
-        self.print_logins(logins)
+        return admin_password, logins
 
     def load_municipality(self, root, spec):
         municipality = MunicipalityPage.objects.filter(slug=spec["slug"]).first()
@@ -232,18 +242,20 @@ class Command(BaseCommand):
         municipality.payout_iban = spec["payout_iban"]
         municipality.save_revision().publish()
 
-    def print_logins(self, logins):
-        for login in logins:
-            if login.password is None:
-                self.stdout.write(
-                    f"Editor for {login.municipality}: {login.username} "
-                    "(existing user, password unchanged)"
-                )
+    def print_logins(self, base_url, admin_password, logins):
+        """Write the accounts to log in with, as the last lines of the output."""
+        accounts = [("Administrator", "admin", admin_password)]
+        accounts += [
+            (f"Editor for {login.municipality}", login.username, login.password)
+            for login in logins
+        ]
+        self.stdout.write(f"Log in at {base_url}/admin/ as:")
+        for role, username, password in accounts:
+            if password is None:
+                credentials = "existing user, password unchanged"
             else:
-                self.stdout.write(
-                    f"Editor for {login.municipality}: {login.username}, "
-                    f"password {login.password}"
-                )
+                credentials = f"password {password}"
+            self.stdout.write(f"  {role}: {username}, {credentials}")
 
     def ensure_form_page(self, municipality):
         if RequestFormPage.objects.child_of(municipality).exists():
@@ -336,8 +348,11 @@ class Command(BaseCommand):
         story.save_revision().publish()
 
     def ensure_admin(self, password):
+        """Create the superuser "admin" once; return its password, or None if
+        the user existed already."""
         user_model = get_user_model()
         if user_model.objects.filter(username="admin").exists():
-            return
+            return None
         user_model.objects.create_superuser("admin", "admin@example.org", password)
         self.stdout.write("Created user admin")
+        return password
