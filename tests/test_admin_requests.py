@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from tests.factories import make_budget, make_neighbourhood, make_space
 from tests.request_admin_helpers import (
@@ -24,7 +25,7 @@ from wagtail_kanskaart.admin.request_filters import (
     MunicipalityFilter,
     NeighbourhoodFilter,
 )
-from wagtail_kanskaart.intake import lifecycle
+from wagtail_kanskaart.intake import lifecycle, payouts
 from wagtail_kanskaart.models import InitiativeRequest
 
 pytestmark = pytest.mark.django_db
@@ -443,3 +444,77 @@ def test_unknown_request_inspect(client, editor):
     response = client.get(inspect_url(InitiativeRequest(pk=999999)))
 
     assert response.status_code == 404
+
+
+# History in words
+
+
+def history_row(client, request_obj, action_text):
+    rows = client.get(inspect_url(request_obj)).context["history_rows"]
+    return [row for row in rows if row["what"] == action_text]
+
+
+def test_iban_history_reads_dutch_words(client, editor, arranged):
+    payouts.give_iban(arranged, "NL91ABNA0417164300", "F. Yilmaz")
+    payouts.give_iban(reload(arranged), "NL20INGB0001234567", "F. Yilmaz")
+
+    given = history_row(client, arranged, "Account number given")
+    changed = history_row(client, arranged, "Account number changed")
+
+    assert len(given) == 1
+    assert len(changed) == 1
+    assert given[0]["who"] == "resident"
+    assert changed[0]["details"] == []
+
+
+def test_withdrawal_is_by_resident(client, editor, arranged):
+    lifecycle.withdraw(arranged)
+
+    rows = client.get(inspect_url(reload(arranged))).context["history_rows"]
+
+    assert rows[-1]["who"] == "resident"
+    assert rows[0]["who"] == "resident"
+
+
+def test_instant_grant_is_by_system(client, editor, arranged):
+    rows = client.get(inspect_url(arranged)).context["history_rows"]
+
+    assert rows[1]["who"] == "system"
+
+
+LOGGED = [
+    ("submitted", {"source": "form"}),
+    ("status_changed", {"from": "granted", "to": "withdrawn", "released": "150"}),
+    ("page_approved", {"page": 3, "page_type": "initiative"}),
+    ("changes_requested", {"page": 3, "page_type": "story"}),
+    ("changes_resubmitted", {"page": 3, "revision": 7}),
+    ("iban_given", {"changed": False}),
+    ("payout_batch_added", {"batch": "UB-2026-0001"}),
+    ("payout_batch_removed", {"batch": "UB-2026-0001"}),
+    ("approved", {"arranged": ["budget"], "amount": "150"}),
+    ("declined", {"reason": "Te laat", "released": "150"}),
+    ("booking_cancelled", {"reason": "Dicht", "bookings_cancelled": 1}),
+    ("support_reassigned", {"contact": "Fatima"}),
+]
+
+
+@pytest.mark.parametrize(("action", "data"), LOGGED)
+def test_history_view_has_no_raw_data(client, editor, arranged, action, data):
+    log(arranged, f"wagtail_kanskaart.{action}", data=data)
+
+    html = client.get(history_url(arranged)).content.decode()
+
+    for key in data:
+        assert f": {key}:" not in html
+        assert f"; {key}:" not in html
+    assert "Bank account given" not in html
+
+
+def test_history_view_names_resident(client, editor, arranged):
+    payouts.give_iban(arranged, "NL91ABNA0417164300", "F. Yilmaz")
+
+    response = client.get(history_url(arranged))
+
+    html = response.content.decode()
+    assert "Account number given" in html
+    assert "resident" in html

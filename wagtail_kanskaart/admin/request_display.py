@@ -278,7 +278,17 @@ def describe_log_data(action, data) -> list[str]:
         ("contact", _("Support contact: %(value)s"), str),
         ("bookings_cancelled", _("Bookings cancelled: %(value)s"), str),
         ("source", _("Source: %(value)s"), source_label),
+        ("page_type", _("Page: %(value)s"), page_kind_label),
+        ("batch", _("Payout batch: %(value)s"), str),
+        ("reference", _("Payout batch: %(value)s"), str),
+        ("removed", _("Removed: %(value)s"), str),
+        ("requests", _("Requests: %(value)s"), str),
+        ("total", _("Total: %(value)s"), money_text),
+        ("format", _("File: %(value)s"), str.upper),
     ]
+    # Shown by the headline (see log_headline) or only useful to developers.
+    for key in ("changed", "page", "revision"):
+        data.pop(key, None)
     for key, template, formatter in labelled:
         value = data.pop(key, None)
         if value in (None, "", []):
@@ -298,6 +308,59 @@ def describe_log_data(action, data) -> list[str]:
     return lines
 
 
+PAGE_KIND_LABELS = {
+    "initiative": gettext_lazy("initiative page"),
+    "story": gettext_lazy("story"),
+}
+
+
+def page_kind_label(kind) -> str:
+    return str(PAGE_KIND_LABELS.get(kind, kind))
+
+
+# Actions that a resident takes from the status page, the form or the API.
+# They are logged without a user, because a resident has no account.
+RESIDENT_ACTIONS = {
+    "wagtail_kanskaart.submitted",
+    "wagtail_kanskaart.iban_given",
+    "wagtail_kanskaart.changes_resubmitted",
+}
+
+
+def log_actor(entry) -> str:
+    """Return who took a logged action: the editor, "resident" or "system"."""
+    if entry.user_id is not None:
+        return entry.user_display_name
+    data = entry.data or {}
+    withdrawn = (
+        entry.action == "wagtail_kanskaart.status_changed"
+        and data.get("to") == RequestStatus.WITHDRAWN
+    )
+    if entry.action in RESIDENT_ACTIONS or withdrawn:
+        return _("resident")
+    return _("system")
+
+
+def log_headline(entry) -> str:
+    """Return the short message of a log entry, without its data."""
+    if entry.action == "wagtail_kanskaart.iban_given":
+        if (entry.data or {}).get("changed"):
+            return _("Account number changed")
+        return _("Account number given")
+    return str(getattr(entry.formatter, "message", "") or entry.message)
+
+
+def log_text(entry) -> str:
+    """Return a log entry as one line: its short message and its data in words."""
+    details = describe_log_data(entry.action, entry.data)
+    if not details:
+        return log_headline(entry)
+    return _("%(action)s: %(details)s") % {
+        "action": log_headline(entry),
+        "details": "; ".join(details),
+    }
+
+
 def history_rows(request) -> list[dict]:
     """Return the request's log entries, oldest first, with who, when and what."""
     from wagtail.log_actions import registry
@@ -310,9 +373,9 @@ def history_rows(request) -> list[dict]:
     return [
         {
             "when": datetime_text(entry.timestamp),
-            "who": entry.user_display_name,
+            "who": log_actor(entry),
             # The history lists the data below, so the short message is enough.
-            "what": str(getattr(entry.formatter, "message", "") or entry.message),
+            "what": log_headline(entry),
             "details": describe_log_data(entry.action, entry.data),
         }
         for entry in entries

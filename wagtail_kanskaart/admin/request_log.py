@@ -1,23 +1,16 @@
 """Log actions of the editors' decisions on requests, for Wagtail's history views."""
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import LogFormatter
 
-from .request_display import describe_log_data
+from .request_display import log_text
 
 
 class RequestActionFormatter(LogFormatter):
     """Show the action's label followed by its data in words."""
 
     def format_message(self, log_entry):
-        details = describe_log_data(log_entry.action, log_entry.data)
-        if not details:
-            return str(self.message)
-        return _("%(action)s: %(details)s") % {
-            "action": self.message,
-            "details": "; ".join(details),
-        }
+        return log_text(log_entry)
 
 
 # (action, label, message): the label names the action in filters, the

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic.edit import FormView
 from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
 from ..exports import readable_phone, spreadsheet_text
@@ -189,11 +190,29 @@ class RequestInspectView(ScopedInstanceMixin, InspectView):
         return context
 
 
+class LogTextColumn(Column):
+    def get_value(self, instance):
+        return display.log_text(instance)
+
+
+class LogActorColumn(Column):
+    def get_value(self, instance):
+        return display.log_actor(instance)
+
+
 class RequestHistoryView(ScopedInstanceMixin, HistoryView):
     """modeladmin's history view, limited to the editor's municipalities.
 
-    modeladmin itself checks no permission on its history view.
+    modeladmin itself checks no permission on its history view. Every
+    entry shows its data in words and names the resident as the actor of
+    what she did herself, like the history on the inspect page.
     """
+
+    columns = [
+        LogTextColumn("message", label=gettext_lazy("Action")),
+        LogActorColumn("user", label=gettext_lazy("By")),
+        DateColumn("timestamp", label=gettext_lazy("Date")),
+    ]
 
     def check_action_permitted(self, user):
         return self.permission_helper.user_can_inspect_obj(user, self.instance)
