@@ -650,14 +650,24 @@ def test_cancel_booking_refused_for_only_need(client, roosendaal, editor, wijkce
     assert SpaceBooking.objects.get(request=request_obj).status == "booked"
 
 
-def test_cancel_waiting_room_settles_review(client, roosendaal, editor):
+def test_cancel_waiting_room_is_refused(client, roosendaal, editor):
     waiting = submit(roosendaal, needs=["budget", "space"], budget_amount="150")
 
-    client.post(action_url("cancel_booking", waiting), {"reason": "Geen zaal."})
+    response = client.post(
+        action_url("cancel_booking", waiting), {"reason": "Geen zaal."}, follow=True
+    )
 
-    assert need_of(waiting, "space").status == "declined"
-    assert reload(waiting).status == "granted"
-    assert queued(waiting, "booking_cancelled") == {RESIDENT}
+    [message] = messages_of(response)
+    assert "no booking to cancel yet" in message
+    assert need_of(waiting, "space").status == "in_review"
+    assert queued(waiting, "booking_cancelled") == set()
+
+
+def test_cancel_booking_service_refuses_without_booking(roosendaal, editor):
+    waiting = submit(roosendaal, needs=["budget", "space"], budget_amount="150")
+
+    with pytest.raises(actions.ActionNotAllowed):
+        actions.cancel_booking(waiting, "Geen zaal.", user=editor)
 
 
 # Reassign support
@@ -1129,3 +1139,53 @@ def test_submitted_message_asks_for_iban(roosendaal):
     message = rendered(granted, "submitted", "resident")
 
     assert "fill in your bank account number (IBAN)" in message.body
+
+
+# Messages to support contacts and editors
+
+
+def test_reassigned_contact_hears_municipality(client, roosendaal, editor, arranged):
+    karim = make_contact(roosendaal, name="Karim", email="karim@example.org")
+    client.post(action_url("reassign_support", arranged), {"contact": str(karim.pk)})
+
+    contact = rendered(arranged, "support_reassigned", "support")
+
+    assert "The Kanskaart chose you" not in contact.body
+    assert "The municipality asks you to help." in contact.body
+
+
+def test_support_message_names_declined_part(
+    client, roosendaal, editor, arranged, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    client.post(action_url("cancel_booking", arranged), {"reason": "Lekkage."})
+    karim = make_contact(roosendaal, name="Karim", email="karim@example.org")
+    client.post(action_url("reassign_support", arranged), {"contact": str(karim.pk)})
+
+    contact = rendered(arranged, "support_reassigned", "support")
+
+    assert "* Room: declined\n" in contact.body
+    assert "* Declined" not in contact.body
+
+
+def test_previous_contact_is_released(client, roosendaal, editor, arranged):
+    karim = make_contact(roosendaal, name="Karim", email="karim@example.org")
+    client.post(action_url("reassign_support", arranged), {"contact": str(karim.pk)})
+
+    released = rendered(arranged, "support_released", "support")
+
+    assert released.recipient == FATIMA[1]
+    assert "no longer need to help" in released.body
+    assert "Fatma Yilmaz" not in released.body
+
+
+def test_editors_message_has_one_label_per_need(roosendaal, wijkcentrum, settings):
+    settings.LANGUAGE_CODE = "en"
+    roosendaal.editors_email = "redactie@roosendaal.example.org"
+    roosendaal.save_revision().publish()
+    request_obj = submit(roosendaal)
+
+    message = rendered(request_obj, "submitted", "editors")
+
+    assert "* Money: arranged\n" in message.body
+    assert " - " not in message.body

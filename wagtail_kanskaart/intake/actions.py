@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from ..conf import kanskaart_settings
-from ..models import InitiativeRequest, Space, SpaceBooking
+from ..models import InitiativeRequest, Space, SpaceBooking, SupportContact
 from ..models.notification import Notification
 from ..models.payouts import PayoutBatch
 from ..models.requests import NeedKind, NeedStatus, RequestStatus
@@ -188,6 +188,13 @@ def refusal(request, action) -> str | None:
         if action == CANCEL_BOOKING:
             if need.status not in (NeedStatus.ARRANGED, NeedStatus.IN_REVIEW):
                 return _("There is no booking to cancel.")
+            # A room in review has no booking yet, so there is nothing to
+            # cancel. Declining only the room is no part of this action.
+            if not booking.active_bookings(request):
+                return _(
+                    "There is no booking to cancel yet. Use Change booking to "
+                    "book a room."
+                )
             others_open = [
                 other
                 for other in needs.values()
@@ -720,10 +727,10 @@ def cancel_booking(request, reason: str, user=None):
 
 
 def reassign_support(request, contact, user=None):
-    """Make ``contact`` the request's support contact and send both of them a message.
+    """Make ``contact`` the request's support contact and tell everyone involved.
 
-    NOTE: the contact who helped before gets no message; the resident's
-    new message names the new contact.
+    The resident and the new contact get a message, and so does the
+    contact who helped before, that they no longer need to help.
     """
     with transaction.atomic():
         request = _locked(request)
@@ -735,8 +742,12 @@ def reassign_support(request, contact, user=None):
             )
         need = _needs(request)[NeedKind.SUPPORT]
         previous = None
+        previous_contact = None
         if need.status == NeedStatus.ARRANGED:
             previous = need.details.get("name")
+            previous_contact = SupportContact.objects.filter(
+                pk=need.details.get("contact")
+            ).first()
             if need.details.get("contact") == contact.pk:
                 raise ActionError(
                     _("%(name)s already helps with this request.")
@@ -761,4 +772,11 @@ def reassign_support(request, contact, user=None):
             context={"contact": need.details, "previous": previous},
             audiences={Audience.RESIDENT, Audience.SUPPORT},
         )
+        if previous_contact is not None:
+            queue_notifications(
+                request,
+                "support_released",
+                context={"previous": previous},
+                contact=previous_contact,
+            )
     return request

@@ -40,30 +40,34 @@ EVENT_AUDIENCES = {
     "booking_changed": frozenset({Audience.RESIDENT, Audience.SPACE_MANAGER}),
     "booking_cancelled": frozenset({Audience.RESIDENT, Audience.SPACE_MANAGER}),
     "support_reassigned": frozenset({Audience.RESIDENT, Audience.SUPPORT}),
+    # The contact who helped before a reassignment; pass it as ``contact``.
+    "support_released": frozenset({Audience.SUPPORT}),
 }
 
 
-def _recipients(request, event, bookings=None):
+def _recipients(request, event, bookings=None, contact=None):
     """Yield (audience, channel, address) for everyone who hears of this event.
 
     Space managers are those of ``bookings``, by default the request's
     active bookings, so the manager of a room booked earlier and cancelled
-    since does not hear of later events.
+    since does not hear of later events. The support contact is
+    ``contact``, by default the one the support need names now.
     """
     if request.email:
         yield Audience.RESIDENT, "email", request.email
     elif request.phone:
         yield Audience.RESIDENT, "sms", request.phone
 
-    needs = {need.kind: need for need in request.need_set.all()}
-    support_need = needs.get(NeedKind.SUPPORT)
-    if support_need and "contact" in support_need.details:
-        from ..models import SupportContact
+    if contact is None:
+        needs = {need.kind: need for need in request.need_set.all()}
+        support_need = needs.get(NeedKind.SUPPORT)
+        if support_need and "contact" in support_need.details:
+            from ..models import SupportContact
 
-        contact_id = support_need.details["contact"]
-        contact = SupportContact.objects.filter(pk=contact_id).first()
-        if contact and contact.email:
-            yield Audience.SUPPORT, "email", contact.email
+            contact_id = support_need.details["contact"]
+            contact = SupportContact.objects.filter(pk=contact_id).first()
+    if contact and contact.email:
+        yield Audience.SUPPORT, "email", contact.email
 
     if bookings is None:
         bookings = request.bookings.filter(status=SpaceBooking.Status.BOOKED)
@@ -76,7 +80,9 @@ def _recipients(request, event, bookings=None):
         yield Audience.EDITORS, "email", request.municipality.editors_email
 
 
-def queue_notifications(request, event, context=None, audiences=None, bookings=None):
+def queue_notifications(
+    request, event, context=None, audiences=None, bookings=None, contact=None
+):
     """Store the notifications of an event and send them after the commit.
 
     ``context`` is stored with each message and reaches its templates as
@@ -84,12 +90,14 @@ def queue_notifications(request, event, context=None, audiences=None, bookings=N
     event's entry in ``EVENT_AUDIENCES``. ``bookings`` names the bookings
     whose space managers hear of the event; pass the bookings an event
     cancels, because once cancelled they are no longer the active ones.
+    ``contact`` is the ``SupportContact`` who hears of it, in place of the
+    one the request's support need names now.
     """
     if audiences is None:
         audiences = EVENT_AUDIENCES.get(event, {Audience.RESIDENT})
     notifications = []
     seen = set()
-    for audience, channel, address in _recipients(request, event, bookings):
+    for audience, channel, address in _recipients(request, event, bookings, contact):
         if audience not in audiences or (audience, address) in seen:
             continue
         seen.add((audience, address))
@@ -141,7 +149,7 @@ def render(notification) -> Message:
     with translation.override(language):
         context = {
             "request": request,
-            "outcome": build_outcome(request),
+            "outcome": build_outcome(request, language),
             "status_url": status_url(request),
             "audience": notification.audience,
             "event": notification.event,
