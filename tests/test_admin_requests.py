@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -518,3 +519,31 @@ def test_history_view_names_resident(client, editor, arranged):
     html = response.content.decode()
     assert "Account number given" in html
     assert "resident" in html
+
+
+# Actions hidden or refused
+
+
+def test_inspect_explains_open_batch(client, roosendaal, editor, arranged):
+    payouts.give_iban(arranged, "NL91ABNA0417164300", "F. Yilmaz")
+    batch = payouts.create_batch(roosendaal, None, request_ids=[arranged.pk])
+
+    html = inspect_html(client, arranged)
+
+    assert f"This request is in payout batch {batch.reference}" in html
+    assert reverse("kanskaart_payouts:batch", args=[batch.pk]) in html
+
+
+def test_inspect_has_no_batch_note_without_batch(client, editor, arranged):
+    html = inspect_html(client, arranged)
+
+    assert "This request is in payout batch" not in html
+
+
+def test_room_in_review_offers_no_cancel(client, roosendaal, editor):
+    waiting = submit(roosendaal, needs=["budget", "space"], budget_amount="150")
+
+    html = inspect_html(client, waiting)
+
+    assert action_url("cancel_booking", waiting) not in html
+    assert action_url("change_booking", waiting) in html

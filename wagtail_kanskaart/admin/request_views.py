@@ -12,6 +12,7 @@ from django.contrib.admin.utils import quote
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from wagtail_modeladmin.views import HistoryView, IndexView, InspectView
 
 from ..exports import readable_phone, spreadsheet_text
 from ..intake import actions
-from ..models import InitiativeRequest
+from ..models import InitiativeRequest, PayoutBatch
 from ..models.requests import NeedKind, NeedStatus
 from . import request_display as display
 from . import request_forms
@@ -168,8 +169,17 @@ class RequestInspectView(ScopedInstanceMixin, InspectView):
             if need.status == NeedStatus.IN_REVIEW
         ]
         context = super().get_context_data(**kwargs)
+        open_batch = request_obj.payout_batch
+        if open_batch is not None and open_batch.status != PayoutBatch.Status.OPEN:
+            open_batch = None
         context.update(
             request_obj=request_obj,
+            open_batch=open_batch,
+            open_batch_url=(
+                reverse("kanskaart_payouts:batch", args=[open_batch.pk])
+                if open_batch
+                else ""
+            ),
             status_label=display.status_label(request_obj.status),
             submitted_at=display.datetime_text(request_obj.created_at),
             need_rows=display.need_rows(request_obj),
