@@ -558,3 +558,53 @@ def test_story_rejection_is_logged_not_sent(
     assert mails_to(EMAIL) == []
     story.refresh_from_db()
     assert story.live is False
+
+
+def test_changed_title_gets_new_slug(
+    client, editor_client, submitted, django_capture_on_commit_callbacks
+):
+    page = initiative_of(submitted)
+    reject(editor_client, page, django_capture_on_commit_callbacks)
+    client.post(
+        change_path(submitted),
+        {"title": "Buurtmoestuin", "description": "Samen groente kweken."},
+    )
+
+    approve(editor_client, page, django_capture_on_commit_callbacks)
+
+    page.refresh_from_db()
+    assert page.slug.startswith("buurtmoestuin-")
+    assert "straatfeest" not in page.url
+
+
+def test_same_title_keeps_slug(
+    client, editor_client, submitted, django_capture_on_commit_callbacks
+):
+    page = initiative_of(submitted)
+    slug = page.slug
+    reject(editor_client, page, django_capture_on_commit_callbacks)
+    client.post(
+        change_path(submitted),
+        {"title": submitted.request.title, "description": "Een ander verhaal."},
+    )
+
+    approve(editor_client, page, django_capture_on_commit_callbacks)
+
+    page.refresh_from_db()
+    assert page.slug == slug
+
+
+def test_slug_has_no_contact_details(
+    client, editor_client, submitted, django_capture_on_commit_callbacks
+):
+    page = initiative_of(submitted)
+    reject(editor_client, page, django_capture_on_commit_callbacks)
+    client.post(
+        change_path(submitted),
+        {"title": "Feest, mail fatma@example.org", "description": "Een feest."},
+    )
+
+    approve(editor_client, page, django_capture_on_commit_callbacks)
+
+    page.refresh_from_db()
+    assert "fatma" not in page.slug

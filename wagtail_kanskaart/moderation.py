@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 from wagtail.models import WorkflowState
 from wagtail.signals import page_published, workflow_approved, workflow_rejected
 
+from .intake.initiative import refresh_initiative_slug
 from .models import InitiativePage, InitiativeRequest, Notification, StoryPage
 from .models.requests import RequestStatus
 from .notifications.outbox import queue_notifications
@@ -140,6 +141,7 @@ def resubmit_idea(request_obj, title, description):
         with translation.override(settings.LANGUAGE_CODE):
             page.title = redact_contact_details(title)
             page.summary = redact_contact_details(description)
+        refresh_initiative_slug(page)
         if not page.live:
             # As Wagtail's page editor does: a page that is not live keeps
             # its latest content in its own row too.

@@ -16,14 +16,22 @@ SLUG_TITLE_LENGTH = 60
 SLUG_SUFFIX_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-def initiative_slug(request, parent) -> str:
-    """Return a slug from the title and a random suffix, unique under ``parent``.
+def _title_part(title) -> str:
+    return slugify(title)[:SLUG_TITLE_LENGTH].strip("-") or "idee"
 
-    The request's reference stays out of the public address: residents quote
-    it when they write to the municipality.
+
+def initiative_slug(title, parent, page=None) -> str:
+    """Return a slug from ``title`` and a random suffix, unique under ``parent``.
+
+    Pass the public title, with contact details replaced, because the slug
+    is public too. ``page`` is left out of the uniqueness check, so a page
+    can get a new slug. The request's reference stays out of the public
+    address: residents quote it when they write to the municipality.
     """
-    title_part = slugify(request.title)[:SLUG_TITLE_LENGTH].strip("-") or "idee"
+    title_part = _title_part(title)
     siblings = parent.get_children()
+    if page is not None:
+        siblings = siblings.exclude(pk=page.pk)
     for _attempt in range(20):
         suffix = "".join(secrets.choice(SLUG_SUFFIX_ALPHABET) for _ in range(5))
         slug = f"{title_part}-{suffix}"
@@ -54,7 +62,7 @@ def create_initiative_page(request, municipality, user=None):
         summary = redact_contact_details(request.description)
     page = InitiativePage(
         title=title,
-        slug=initiative_slug(request, parent),
+        slug=initiative_slug(title, parent),
         neighbourhood=request.neighbourhood,
         summary=summary,
         needs=list(request.needs),
@@ -73,3 +81,18 @@ def create_initiative_page(request, municipality, user=None):
     request.initiative_page = page
     request.save(update_fields=["initiative_page"])
     return page
+
+
+def refresh_initiative_slug(page):
+    """Build a new slug from the page's title if the page was never published.
+
+    After a rejection the resident may change a title that should not be
+    public, so the slug must not keep it. A page that was published once
+    keeps its address, because links to it may exist. The slug stays as it
+    is when it already starts with the title. The caller saves the page.
+    """
+    if page.first_published_at is not None:
+        return
+    if page.slug.startswith(_title_part(page.title) + "-"):
+        return
+    page.slug = initiative_slug(page.title, page.get_parent(), page=page)
