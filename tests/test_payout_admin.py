@@ -507,7 +507,12 @@ def test_mark_paid_shows_payment_date(client, editors, roosendaal, two_payable):
     with translation.override("nl"):
         shown = date_format(day, "j F Y")
     assert shown in html
-    assert dutch("The payment date of this batch is still to come.")[:20] in html
+    warning = dutch(
+        "The payment date of this batch is still to come. Banks usually pay on "
+        "that date. Only confirm when you see in your bank account that the "
+        "money is paid."
+    )
+    assert warning in html
 
 
 def test_mark_paid_before_payment_date(client, editors, roosendaal, two_payable):
