@@ -1144,9 +1144,13 @@ def test_submitted_message_asks_for_iban(roosendaal):
 # Messages to support contacts and editors
 
 
-def test_reassigned_contact_hears_municipality(client, roosendaal, editor, arranged):
+def test_reassigned_contact_hears_municipality(
+    client, roosendaal, editor, arranged, settings
+):
     karim = make_contact(roosendaal, name="Karim", email="karim@example.org")
     client.post(action_url("reassign_support", arranged), {"contact": str(karim.pk)})
+    # Staff messages are written in the site's language.
+    settings.LANGUAGE_CODE = "en"
 
     contact = rendered(arranged, "support_reassigned", "support")
 
@@ -1168,9 +1172,11 @@ def test_support_message_names_declined_part(
     assert "* Declined" not in contact.body
 
 
-def test_previous_contact_is_released(client, roosendaal, editor, arranged):
+def test_previous_contact_is_released(client, roosendaal, editor, arranged, settings):
     karim = make_contact(roosendaal, name="Karim", email="karim@example.org")
     client.post(action_url("reassign_support", arranged), {"contact": str(karim.pk)})
+    # Staff messages are written in the site's language.
+    settings.LANGUAGE_CODE = "en"
 
     released = rendered(arranged, "support_released", "support")
 
