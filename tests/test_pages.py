@@ -519,6 +519,22 @@ def test_status_page_shows_needs_and_withdraw(client, roosendaal):
     assert client.get(withdraw["href"]).status_code == 200
 
 
+def test_status_page_speaks_site_language(client, roosendaal):
+    """A request sent in English through the widget still gets a Dutch page."""
+    from tests.factories import submit_form
+    from wagtail_kanskaart.views.urls import status_url
+
+    request_obj = submit_form(roosendaal.municipality, language="en").request
+
+    text = soup_of(client.get(status_url(request_obj, absolute=False))).get_text(" ")
+
+    with translation.override("nl"):
+        money = translation.gettext("Money")
+    assert money != "Money"
+    assert money in text
+    assert "Money" not in text
+
+
 def test_withdraw_releases_money_and_cancels_booking(roosendaal):
     client = Client(enforce_csrf_checks=True)
     form = form_values(soup_of(client.get(roosendaal.form_url)))

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -44,7 +45,9 @@ def _render(request, page, request_obj, template, **extra):
     context.update(
         {
             "request_obj": request_obj,
-            "outcome": build_outcome(request_obj),
+            # The hosted pages are in the site's language, so their per-need
+            # texts are too, whatever language the request came in.
+            "outcome": build_outcome(request_obj, get_language()),
             "status_link": status_url(request_obj),
             "status_path": status_url(request_obj, absolute=False),
             "withdraw_link": withdraw_url(request_obj),
