@@ -104,6 +104,22 @@ def _period_filters(first_label, last_label):
     )
 
 
+def _place_filters(request_path=""):
+    """Return the municipality and neighbourhood filters, through ``request_path``."""
+    return (
+        django_filters.ModelChoiceFilter(
+            label=_("Municipality"),
+            field_name=f"{request_path}municipality",
+            queryset=_municipalities,
+        ),
+        django_filters.ModelChoiceFilter(
+            label=_("Neighbourhood"),
+            field_name=f"{request_path}neighbourhood",
+            queryset=_neighbourhoods,
+        ),
+    )
+
+
 class ReportFilterSet(WagtailFilterSet):
     """Filters on municipality, neighbourhood and a period of calendar days.
 
@@ -125,16 +141,7 @@ class ReportFilterSet(WagtailFilterSet):
 
 
 class LedgerFilterSet(ReportFilterSet):
-    municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"),
-        field_name="request__municipality",
-        queryset=_municipalities,
-    )
-    neighbourhood = django_filters.ModelChoiceFilter(
-        label=_("Neighbourhood"),
-        field_name="request__neighbourhood",
-        queryset=_neighbourhoods,
-    )
+    municipality, neighbourhood = _place_filters("request__")
     first_day, last_day = _period_filters(_("Booked from"), _("Booked until"))
 
     class Meta:
@@ -145,16 +152,7 @@ class LedgerFilterSet(ReportFilterSet):
 class NeedFilterSet(ReportFilterSet):
     date_path = "request__created_at"
 
-    municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"),
-        field_name="request__municipality",
-        queryset=_municipalities,
-    )
-    neighbourhood = django_filters.ModelChoiceFilter(
-        label=_("Neighbourhood"),
-        field_name="request__neighbourhood",
-        queryset=_neighbourhoods,
-    )
+    municipality, neighbourhood = _place_filters("request__")
     first_day, last_day = _period_filters(_("Submitted from"), _("Submitted until"))
 
     class Meta:
@@ -163,12 +161,7 @@ class NeedFilterSet(ReportFilterSet):
 
 
 class RequestFilterSet(ReportFilterSet):
-    municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=_municipalities
-    )
-    neighbourhood = django_filters.ModelChoiceFilter(
-        label=_("Neighbourhood"), queryset=_neighbourhoods
-    )
+    municipality, neighbourhood = _place_filters()
     first_day, last_day = _period_filters(_("Submitted from"), _("Submitted until"))
 
     class Meta:
