@@ -92,7 +92,7 @@ def requested_changes(request_obj):
 
 @dataclass(frozen=True)
 class PublicPageState:
-    """What the resident's status page says about the public page of her idea."""
+    """The state of her idea's public page, as the resident's status page shows it."""
 
     changes: RequestedChanges | None
     live_url: str
@@ -214,7 +214,7 @@ def workflow_page_approved(sender, instance, user=None, **kwargs):
     """Log the approval on the request and tell the resident her page is online.
 
     Wagtail sends this after it published the page. ``page_first_published``
-    may have told the resident about this revision already.
+    may already have sent the resident a message about this revision.
     """
     page = _moderated_page(instance)
     if page is None:
@@ -236,8 +236,9 @@ def workflow_page_approved(sender, instance, user=None, **kwargs):
 def workflow_changes_requested(sender, instance, user=None, **kwargs):
     """Log the request for changes and send the resident the editor's comment.
 
-    The request keeps its status and everything arranged for it. Only for an
-    initiative page is the resident told: she changes it on her status page.
+    The request keeps its status and everything arranged for it. The resident
+    gets a message only for an initiative page, because she can change that
+    on her status page.
     """
     page = _moderated_page(instance)
     if page is None:

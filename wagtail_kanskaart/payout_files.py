@@ -19,7 +19,7 @@ from .intake import payouts
 # and remittance texts.
 _NOT_SEPA_CHARACTER = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
 
-# The longest remittance text in pain.001.001.03 (Max140Text).
+# The maximum length of the remittance text in pain.001.001.03 (Max140Text).
 REMITTANCE_MAX_LENGTH = 140
 # sepaxml 2.7 cuts names to 70 characters, although the schema allows 140.
 NAME_MAX_LENGTH = 70

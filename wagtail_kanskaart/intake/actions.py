@@ -49,7 +49,7 @@ DECLINED = "declined"
 BOOKING_CANCELLED = "booking_cancelled"
 DATE_PASSED = "date_passed"
 
-# The longest reason an editor can give for a decline or a cancellation.
+# The maximum length of an editor's reason for a decline or a cancellation.
 REASON_MAX_LENGTH = 1000
 
 # Statuses in which the arrangements of a request may still change. A paid

@@ -222,8 +222,8 @@ def give_iban(request_obj, iban: str, holder: str, user=None):
             data={"changed": changed},
         )
         if changed:
-            # Whoever holds the status link can change the account, so the
-            # resident hears of every change and can object in time.
+            # Anyone with the status link can change the account, so the
+            # resident gets a message about every change and can object in time.
             queue_notifications(
                 request_obj, "iban_changed", context={"iban": mask_iban(iban)}
             )

@@ -87,8 +87,8 @@ def queue_notifications(
 
     ``context`` is stored with each message and reaches its templates as
     ``data``; it must be JSON-serialisable. ``audiences`` overrides the
-    event's entry in ``EVENT_AUDIENCES``. ``bookings`` names the bookings
-    whose space managers hear of the event; pass the bookings an event
+    event's entry in ``EVENT_AUDIENCES``. ``bookings`` lists the bookings
+    whose space managers get the message. Pass the bookings an event
     cancels, because once cancelled they are no longer the active ones.
     ``contact`` is the ``SupportContact`` who hears of it, in place of the
     one the request's support need names now.
