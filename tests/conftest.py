@@ -115,3 +115,25 @@ def editors(two_municipalities):
         "roosendaal": make_editor("redacteur-roosendaal", roosendaal),
         "bergen": make_editor("redacteur-bergen", bergen),
     }
+
+
+@pytest.fixture
+def roosendaal(two_municipalities):
+    """Roosendaal's municipality page from ``two_municipalities``."""
+    return two_municipalities[0]
+
+
+@pytest.fixture
+def bergen(two_municipalities):
+    """Bergen op Zoom's municipality page from ``two_municipalities``."""
+    return two_municipalities[1]
+
+
+@pytest.fixture
+def editor(client, editors):
+    """Roosendaal's editor, logged in to ``client``, with the admin in English."""
+    from tests.request_admin_helpers import speak_english
+
+    user = speak_english(editors["roosendaal"])
+    client.force_login(user)
+    return user

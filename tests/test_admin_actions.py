@@ -61,25 +61,8 @@ ALL_ACTIONS = [
 
 
 @pytest.fixture
-def roosendaal(two_municipalities):
-    return two_municipalities[0]
-
-
-@pytest.fixture
-def bergen(two_municipalities):
-    return two_municipalities[1]
-
-
-@pytest.fixture
 def kalsdonk(roosendaal):
     return roosendaal.neighbourhoods.get(slug="kalsdonk")
-
-
-@pytest.fixture
-def editor(client, editors):
-    user = speak_english(editors["roosendaal"])
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

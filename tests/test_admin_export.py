@@ -38,23 +38,6 @@ HEADINGS = [
 
 
 @pytest.fixture
-def roosendaal(two_municipalities):
-    return two_municipalities[0]
-
-
-@pytest.fixture
-def bergen(two_municipalities):
-    return two_municipalities[1]
-
-
-@pytest.fixture
-def editor(client, editors):
-    user = speak_english(editors["roosendaal"])
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def requests(roosendaal, bergen):
     waiting = submit(
         roosendaal, title=FORMULA_TITLE, needs=["budget"], budget_amount="400"

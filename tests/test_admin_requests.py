@@ -35,23 +35,6 @@ AMSTERDAM = datetime.timezone(datetime.timedelta(hours=1))
 
 
 @pytest.fixture
-def roosendaal(two_municipalities):
-    return two_municipalities[0]
-
-
-@pytest.fixture
-def bergen(two_municipalities):
-    return two_municipalities[1]
-
-
-@pytest.fixture
-def editor(client, editors):
-    user = speak_english(editors["roosendaal"])
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def both_editor(client, editors):
     """Roosendaal's editor, who also edits Bergen op Zoom's pages."""
     user = speak_english(editors["roosendaal"])

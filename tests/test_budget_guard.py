@@ -27,11 +27,6 @@ REFUSED_NL = "Het bedrag kan niet lager zijn dan wat al is toegekend: € 1.250,
 
 
 @pytest.fixture
-def roosendaal(two_municipalities):
-    return two_municipalities[0]
-
-
-@pytest.fixture
 def budget(roosendaal):
     budget = BudgetPage.objects.child_of(roosendaal).get()
     requests = []

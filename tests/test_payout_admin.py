@@ -60,11 +60,6 @@ def roosendaal(two_municipalities):
 
 
 @pytest.fixture
-def bergen(two_municipalities):
-    return two_municipalities[1]
-
-
-@pytest.fixture
 def two_payable(roosendaal):
     first = granted(roosendaal, iban="NL91 ABNA 0417 1643 00", budget_amount="150")
     second = granted(
