@@ -1,4 +1,5 @@
 from .budget import BudgetAccount, BudgetPage, LedgerEntry
+from .cards import CardVisit
 from .form_page import RequestFormPage
 from .initiative import InitiativePage
 from .municipality import MunicipalityPage, Neighbourhood
@@ -6,11 +7,12 @@ from .notification import Notification
 from .payouts import PayoutBatch
 from .requests import InitiativeRequest, RequestNeed
 from .resources import Space, SpaceBooking, SpaceOpeningHours, SupportContact
-from .story import StoryPage
+from .story import StoryPage, StoryPhoto
 
 __all__ = [
     "BudgetAccount",
     "BudgetPage",
+    "CardVisit",
     "InitiativePage",
     "InitiativeRequest",
     "LedgerEntry",
@@ -24,5 +26,6 @@ __all__ = [
     "SpaceBooking",
     "SpaceOpeningHours",
     "StoryPage",
+    "StoryPhoto",
     "SupportContact",
 ]

@@ -18,6 +18,21 @@ cbs_code_validator = RegexValidator(
 
 money_validators = [MinValueValidator(Decimal("0.00"))]
 
+# The invitation must fit on an A6 card beside the QR code.
+CARD_INVITATION_MAX_LENGTH = 200
+
+# Card codes use letters and digits that cannot be mistaken for each other
+# when a resident types the short address from the card.
+CARD_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CARD_CODE_LENGTH = 6
+
+
+def new_card_code():
+    """Return a random card code such as "k7m2xq"."""
+    import secrets
+
+    return "".join(secrets.choice(CARD_CODE_ALPHABET) for _ in range(CARD_CODE_LENGTH))
+
 
 def optional_limit_field(verbose_name, help_text):
     """Return an optional euro limit; empty means the next level's value applies."""
@@ -161,8 +176,19 @@ class MunicipalityPage(Page):
         help_text=_("Optional. Leave empty when your bank does not ask for it."),
     )
 
+    card_invitation = models.TextField(
+        _("invitation on the paper card"),
+        max_length=CARD_INVITATION_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "A short text that invites residents to share their idea. "
+            "Leave empty for the standard text."
+        ),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
+        FieldPanel("card_invitation"),
         MultiFieldPanel(
             [
                 FieldPanel("contact_email"),
@@ -241,6 +267,14 @@ class Neighbourhood(models.Model):
         max_length=10,
         blank=True,
         validators=[cbs_code_validator],
+    )
+    card_code = models.CharField(
+        _("card code"),
+        max_length=20,
+        unique=True,
+        default=new_card_code,
+        editable=False,
+        help_text=_("The code in the short address on the paper card, /k/<code>."),
     )
 
     panels = [

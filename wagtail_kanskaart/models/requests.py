@@ -133,6 +133,17 @@ class InitiativeRequest(models.Model):
     )
     payload_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
+    story_page = models.ForeignKey(
+        "wagtail_kanskaart.StoryPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("story"),
+        help_text=_("The story the resident wrote about her initiative."),
+    )
+
     source = models.CharField(_("source"), max_length=16, default="form")
     language = models.CharField(_("language"), max_length=8, default="nl")
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)

@@ -307,7 +307,8 @@ class StoryListView(PublicPageListView):
             StoryPage.objects.live()
             .public()
             .child_of(self.municipality)
-            .select_related("initiative", "initiative__neighbourhood", "image")
+            .select_related("initiative", "initiative__neighbourhood")
+            .prefetch_related("photos__image")
             .order_by("-first_published_at", "-pk")
         )
         if self.neighbourhood is not None:
@@ -329,6 +330,12 @@ class StoryListView(PublicPageListView):
         return super().items(stories)
 
     def item(self, story):
+        # Each photo's alt text is the resident's caption when she gave one.
+        photos = [
+            dict(image, alt=photo.caption or image["alt"])
+            for photo in story.photos.all()
+            if (image := _image(photo.image)) is not None
+        ]
         initiative = None
         if story.initiative_id in self.public_initiatives:
             initiative = story.initiative
@@ -339,7 +346,8 @@ class StoryListView(PublicPageListView):
             "municipality": self.municipality.slug,
             "intro": story.intro,
             "body": expand_db_html(story.body),
-            "image": _image(story.image),
+            "image": photos[0] if photos else None,
+            "photos": photos,
             "initiative": {
                 "id": initiative.pk,
                 "title": initiative.title,
