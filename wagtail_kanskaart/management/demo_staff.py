@@ -5,10 +5,13 @@ missing, so running the command again changes nothing. All personal
 data is made up and uses example.org addresses.
 """
 
+import io
+import zlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.images import ImageFile
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
@@ -17,10 +20,11 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from ..intake import payouts
+from ..intake import lifecycle, payouts
 from ..intake.forms import RequestForm
 from ..intake.submit import submit_request
-from ..models import MunicipalityPage
+from ..models import MunicipalityPage, Neighbourhood
+from ..models.requests import RequestStatus
 
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 
@@ -40,6 +44,7 @@ REQUESTS = [
         "municipality": "roosendaal",
         "key": "kanskaart-demo-roosendaal-in-review",
         "give_iban": False,
+        "pay": False,
         "data": {
             "neighbourhood": "tolberg",
             "title": "Buurtbarbecue Tolberg",
@@ -58,6 +63,7 @@ REQUESTS = [
         "municipality": "roosendaal",
         "key": "kanskaart-demo-roosendaal-granted",
         "give_iban": True,
+        "pay": False,
         "data": {
             "neighbourhood": "kalsdonk",
             "title": "Voorleesmiddag Kalsdonk",
@@ -67,6 +73,24 @@ REQUESTS = [
             "budget_purpose": "Kinderboeken en limonade",
             "name": "Demo Bewoonster",
             "email": "demo-bewoonster@example.org",
+            "consent": "on",
+        },
+    },
+    {
+        # Paid already, so its resident can write her story at once.
+        "municipality": "roosendaal",
+        "key": "kanskaart-demo-roosendaal-paid",
+        "give_iban": True,
+        "pay": True,
+        "data": {
+            "neighbourhood": "kalsdonk",
+            "title": "Plantenbakken Kalsdonk",
+            "description": "Samen bloemen planten in bakken langs de stoep.",
+            "needs": ["budget"],
+            "budget_amount": "120",
+            "budget_purpose": "Plantenbakken, aarde en bloemen",
+            "name": "Demo Tuinierster",
+            "email": "demo-tuinierster@example.org",
             "consent": "on",
         },
     },
@@ -150,7 +174,8 @@ def ensure_requests() -> list:
     """Submit the demo requests once; return them.
 
     The granted request gets the example IBAN, so an editor can put it in a
-    payout batch at once.
+    payout batch at once. The paid one is paid by hand, so its resident can
+    write her story straight away.
     """
     requests = []
     for spec in REQUESTS:
@@ -168,5 +193,64 @@ def ensure_requests() -> list:
             request = payouts.give_iban(
                 request, payouts.parse_iban(EXAMPLE_IBAN), spec["data"]["name"]
             )
+        if spec["pay"] and request.status == RequestStatus.GRANTED:
+            request = lifecycle.mark_paid(request)
         requests.append(request)
     return requests
+
+
+def resident_links(requests) -> list[tuple[str, str]]:
+    """Return the links a tester needs: the paid request's status page, where
+    its resident writes her story, and the short address of the Kalsdonk card."""
+    from ..views.urls import status_url
+
+    links = [
+        (
+            f"Status page of {request.reference} ({request.title}, paid)",
+            status_url(request),
+        )
+        for request in requests
+        if request.status == RequestStatus.PAID
+    ]
+    kalsdonk = Neighbourhood.objects.filter(
+        municipality__slug="roosendaal", slug="kalsdonk"
+    ).first()
+    form_page = kalsdonk.municipality.form_page if kalsdonk else None
+    if kalsdonk is not None and form_page is not None:
+        root = form_page.get_site().root_url
+        links.append(("Paper card of Kalsdonk", f"{root}/k/{kalsdonk.card_code}/"))
+    return links
+
+
+def demo_photo(title):
+    """Return a Wagtail image for a demo story: a simple drawing of a street
+    party made with Pillow, so the demo ships no photo of real people."""
+    from PIL import Image, ImageDraw
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    existing = image_model.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    # The same title always gives the same colours.
+    hue = zlib.crc32(title.encode()) % 360
+    picture = Image.new("RGB", (1200, 800), f"hsl({hue}, 60%, 85%)")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 560, 1200, 800), fill=f"hsl({(hue + 120) % 360}, 35%, 55%)")
+    for index in range(12):
+        x = 60 + index * 95
+        draw.polygon(
+            [(x, 90), (x + 70, 90), (x + 35, 150)],
+            fill=f"hsl({(hue + index * 30) % 360}, 80%, 55%)",
+        )
+    draw.line((40, 90, 1160, 90), fill="black", width=4)
+    for index in range(5):
+        x = 170 + index * 200
+        colour = f"hsl({(hue + 60 + index * 50) % 360}, 55%, 45%)"
+        draw.ellipse((x, 300, x + 90, 390), fill="#f1c27d")
+        draw.rectangle((x + 5, 390, x + 85, 560), fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=85)
+    return image_model.objects.create(
+        title=title, file=ImageFile(buffer, name="kanskaart-demo.jpg")
+    )

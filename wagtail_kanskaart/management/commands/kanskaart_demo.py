@@ -24,6 +24,7 @@ from ...models import (
     Space,
     SpaceOpeningHours,
     StoryPage,
+    StoryPhoto,
     SupportContact,
 )
 from .. import demo_staff
@@ -163,6 +164,8 @@ class Command(BaseCommand):
         with override_settings(WAGTAILADMIN_BASE_URL=base_url):
             admin_password, logins = self.load(options)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        for label, url in self.links:
+            self.stdout.write(f"{label}: {url}")
         self.print_logins(base_url, admin_password, logins)
 
     @transaction.atomic
@@ -181,9 +184,10 @@ class Command(BaseCommand):
             options["editor_password"] or options["admin_password"]
         )
         try:
-            demo_staff.ensure_requests()
+            requests = demo_staff.ensure_requests()
         except demo_staff.DemoDataError as error:
             raise CommandError(str(error)) from error
+        self.links = demo_staff.resident_links(requests)
         return admin_password, logins
 
     def load_municipality(self, root, spec):
@@ -340,9 +344,16 @@ class Command(BaseCommand):
         story = StoryPage(
             title=f"Zo ging het: {title}",
             initiative=initiative,
+            neighbourhood=neighbourhood,
             intro=f"{summary} Zo ging het.",
             body="<p>Het was een mooie dag. De buren kwamen, de kinderen speelden en "
             "we hebben elkaar beter leren kennen. Volgend jaar doen we het weer.</p>",
+        )
+        story.photos.add(
+            StoryPhoto(
+                image=demo_staff.demo_photo(story.title),
+                caption="Een tekening van buren op een plein, met vlaggetjes",
+            )
         )
         municipality.add_child(instance=story)
         story.save_revision().publish()
