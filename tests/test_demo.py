@@ -149,4 +149,5 @@ def test_demo_editor_can_moderate(demo):
 
     reviewable = TaskState.objects.reviewable_by(user)
 
-    assert reviewable.count() == 2
+    # One initiative page per Roosendaal demo request: waiting, granted, paid.
+    assert reviewable.count() == 3
