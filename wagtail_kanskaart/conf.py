@@ -50,6 +50,18 @@ DEFAULTS = {
     "API_MAX_BODY_SIZE": 64 * 1024,
     # Items per page of the API's lists; a client may ask for up to 100.
     "API_PAGE_SIZE": 20,
+    # The resident's story (intake.story, intake.photos): how many photos
+    # one story takes, and the limits an uploaded photo must stay within
+    # before it is decoded in full. A photo is stored as a JPEG whose longest
+    # side is at most STORY_PHOTO_MAX_SIDE pixels.
+    "STORY_MAX_PHOTOS": 5,
+    "STORY_PHOTO_MAX_BYTES": 15 * 1024 * 1024,
+    "STORY_PHOTO_MAX_PIXELS": 40_000_000,
+    "STORY_PHOTO_MAX_SIDE": 2000,
+    # Paper cards: the scheme and host their short address starts with, for
+    # example "https://kans.roosendaal.nl". None means the root URL of the
+    # Wagtail site the municipality page belongs to.
+    "CARD_BASE_URL": None,
 }
 
 

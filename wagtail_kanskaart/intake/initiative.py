@@ -16,8 +16,8 @@ SLUG_TITLE_LENGTH = 60
 SLUG_SUFFIX_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-def _title_part(title) -> str:
-    return slugify(title)[:SLUG_TITLE_LENGTH].strip("-") or "idee"
+def _title_part(title, fallback="idee") -> str:
+    return slugify(title)[:SLUG_TITLE_LENGTH].strip("-") or fallback
 
 
 def initiative_slug(title, parent, page=None) -> str:
@@ -28,7 +28,16 @@ def initiative_slug(title, parent, page=None) -> str:
     can get a new slug. The request's reference stays out of the public
     address: residents quote it when they write to the municipality.
     """
-    title_part = _title_part(title)
+    return unique_page_slug(title, parent, page=page)
+
+
+def unique_page_slug(title, parent, page=None, fallback="idee") -> str:
+    """Return a slug from ``title`` and a random suffix, unique under ``parent``.
+
+    ``fallback`` is the slug's first part for a title without letters or
+    digits. See :func:`initiative_slug`.
+    """
+    title_part = _title_part(title, fallback)
     siblings = parent.get_children()
     if page is not None:
         siblings = siblings.exclude(pk=page.pk)
@@ -37,7 +46,7 @@ def initiative_slug(title, parent, page=None) -> str:
         slug = f"{title_part}-{suffix}"
         if not siblings.filter(slug=slug).exists():
             return slug
-    raise RuntimeError("No free initiative slug after 20 attempts")
+    raise RuntimeError("No free page slug after 20 attempts")
 
 
 def create_initiative_page(request, municipality, user=None):
@@ -68,22 +77,37 @@ def create_initiative_page(request, municipality, user=None):
         needs=list(request.needs),
         live=False,
     )
-    parent.add_child(instance=page)
-    revision = page.save_revision(user=user, log_action=True)
-
-    if municipality.publish_initiatives_at_once:
-        revision.publish(user=user)
-    else:
-        workflow = page.get_workflow()
-        if workflow is not None:
-            workflow.start(page, user)
+    add_draft_page(
+        parent, page, user=user, publish=municipality.publish_initiatives_at_once
+    )
 
     request.initiative_page = page
     request.save(update_fields=["initiative_page"])
     return page
 
 
-def refresh_initiative_slug(page):
+def add_draft_page(parent, page, user=None, publish=False):
+    """Add ``page`` under ``parent`` as a draft and start its moderation.
+
+    The page is saved with a first revision. With ``publish`` the revision
+    goes live at once; otherwise the page enters the moderation workflow
+    that applies to it, if any, or stays an unpublished draft. Lock
+    ``parent`` first (``select_for_update``) inside a transaction, because
+    Wagtail computes the new page's tree path from its siblings. Returns
+    the revision.
+    """
+    parent.add_child(instance=page)
+    revision = page.save_revision(user=user, log_action=True)
+    if publish:
+        revision.publish(user=user)
+    else:
+        workflow = page.get_workflow()
+        if workflow is not None:
+            workflow.start(page, user)
+    return revision
+
+
+def refresh_initiative_slug(page, fallback="idee"):
     """Build a new slug from the page's title if the page was never published.
 
     After a rejection the resident may change a title that should not be
@@ -93,6 +117,8 @@ def refresh_initiative_slug(page):
     """
     if page.first_published_at is not None:
         return
-    if page.slug.startswith(_title_part(page.title) + "-"):
+    if page.slug.startswith(_title_part(page.title, fallback) + "-"):
         return
-    page.slug = initiative_slug(page.title, page.get_parent(), page=page)
+    page.slug = unique_page_slug(
+        page.title, page.get_parent(), page=page, fallback=fallback
+    )
