@@ -116,10 +116,11 @@ class BudgetPage(Page):
                 )
 
     def get_context(self, request, *args, **kwargs):
-        from ..transparency import budget_summary
+        from ..transparency import budget_ledger
 
         context = super().get_context(request, *args, **kwargs)
-        context["summary"] = budget_summary(self)
+        # The public ledger, paginated with ?pagina=N, and the money totals.
+        context.update(budget_ledger(self, request.GET.get("pagina")))
         return context
 
 

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -93,11 +94,12 @@ def validate_origins(text):
         )
 
 
-class MunicipalityPage(Page):
+class MunicipalityPage(RoutablePageMixin, Page):
     """The root of one municipality's section, with its settings.
 
     Neighbourhoods, spaces and support contacts are separate models that point
     here, so that page revisions never delete data that requests refer to.
+    Routes below the page serve the story feeds and the open data.
     """
 
     intro = RichTextField(
@@ -234,11 +236,54 @@ class MunicipalityPage(Page):
         verbose_name_plural = _("municipalities")
 
     def get_context(self, request, *args, **kwargs):
-        from ..transparency import municipality_context
+        from ..transparency import find_neighbourhood, municipality_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(municipality_context(self))
+        # ?wijk=<slug> narrows the page to one neighbourhood. A value that
+        # matches none is ignored, and the page says so.
+        wijk = request.GET.get("wijk", "")
+        neighbourhood = find_neighbourhood(self, wijk) if wijk else None
+        context.update(municipality_context(self, neighbourhood))
+        context["neighbourhood"] = neighbourhood
+        context["neighbourhood_ignored"] = bool(wijk) and neighbourhood is None
+        context["neighbourhoods"] = list(self.neighbourhoods.all())
         return context
+
+    def get_sitemap_urls(self, request=None):
+        # The open data page is a route, so Wagtail does not list it itself.
+        urls = super().get_sitemap_urls(request)
+        urls.append(
+            {
+                "location": self.get_full_url(request)
+                + self.reverse_subpage("open_data"),
+                "lastmod": self.last_published_at or self.latest_revision_created_at,
+            }
+        )
+        return urls
+
+    @path("verhalen/rss/", name="stories_rss")
+    def stories_rss(self, request):
+        from ..feeds import StoryRssFeed
+
+        return StoryRssFeed()(request, municipality=self)
+
+    @path("verhalen/atom/", name="stories_atom")
+    def stories_atom(self, request):
+        from ..feeds import StoryAtomFeed
+
+        return StoryAtomFeed()(request, municipality=self)
+
+    @path("open-data/", name="open_data")
+    def open_data(self, request):
+        from ..opendata import open_data_page
+
+        return open_data_page(request, self)
+
+    @path("open-data/<slug:dataset>.<slug:file_format>", name="open_data_file")
+    def open_data_file(self, request, dataset, file_format):
+        from ..opendata import open_data_file
+
+        return open_data_file(request, self, dataset, file_format)
 
     @property
     def form_page(self):

@@ -11,7 +11,8 @@ from ..conf import kanskaart_settings
 from ..intake import forms as intake_forms
 from ..intake.outcome import format_period, need_name
 from ..models.requests import NeedStatus, RequestStatus
-from ..transparency import redact_contact_details
+from ..transparency import first_story_photo, redact_contact_details
+from ..transparency import local_date as site_local_date
 
 register = template.Library()
 
@@ -190,3 +191,15 @@ def phone_display(value):
     return phonenumbers.format_number(
         number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
+
+
+@register.simple_tag
+def story_photo(story):
+    """Return a story's first ``StoryPhoto`` (image and caption), or None."""
+    return first_story_photo(story)
+
+
+@register.filter
+def local_date(moment):
+    """Return the date of an aware datetime in ``KANSKAART_TIME_ZONE``."""
+    return site_local_date(moment)
