@@ -231,3 +231,37 @@ def make_moderation_workflow(municipality, editor):
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(workflow=workflow, page=municipality)
     return workflow
+
+
+def make_image(title="Foto", size=(64, 48), color=(200, 120, 40)):
+    """Create a Wagtail image from a small JPEG drawn with Pillow."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PillowImage
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, color).save(buffer, format="JPEG")
+    image_model = get_image_model()
+    return image_model.objects.create(
+        title=title, file=ContentFile(buffer.getvalue(), name="foto.jpg")
+    )
+
+
+def make_story(municipality, title, *, publish=True, photo_caption=None, **fields):
+    """Add a ``StoryPage`` below ``municipality``, published or as a draft.
+
+    With ``photo_caption`` (a text, or "" for none) the story gets one photo.
+    """
+    from django.utils.text import slugify
+
+    from wagtail_kanskaart.models import StoryPage, StoryPhoto
+
+    fields.setdefault("slug", slugify(title))
+    fields.setdefault("intro", f"Zo ging het: {title}.")
+    fields.setdefault("live", publish)
+    story = StoryPage(title=title, **fields)
+    if photo_caption is not None:
+        story.photos = [StoryPhoto(image=make_image(title), caption=photo_caption)]
+    return add_page(municipality, story, publish=publish)
