@@ -1,7 +1,7 @@
 """System checks for settings an installer would otherwise get wrong in production."""
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 from .conf import kanskaart_settings
 
@@ -48,5 +48,51 @@ def check_token_secret(app_configs, **kwargs):
             "link residents received.",
             hint="Set KANSKAART_STATUS_TOKEN_SECRET to a long random value of its own.",
             id="wagtail_kanskaart.W002",
+        )
+    ]
+
+
+@register(Tags.urls)
+def check_card_url(app_configs, **kwargs):
+    from django.urls import NoReverseMatch, reverse
+
+    from .cards.addresses import URL_NAME
+
+    try:
+        reverse(URL_NAME, kwargs={"code": "abc234"})
+    except NoReverseMatch:
+        return [
+            Warning(
+                "The short address of the paper cards (/k/<code>/) cannot be "
+                "reversed, so editors cannot print cards.",
+                hint='Add path("k/", include("wagtail_kanskaart.cards.urls")) to '
+                "your urls.py, before Wagtail's own URLs.",
+                id="wagtail_kanskaart.W003",
+            )
+        ]
+    return []
+
+
+@register()
+def check_card_base_url(app_configs, **kwargs):
+    from urllib.parse import urlsplit
+
+    value = kanskaart_settings.CARD_BASE_URL
+    if value is None:
+        return []
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if (
+        parts is not None
+        and parts.scheme in ("http", "https")
+        and parts.netloc
+        and not parts.query
+        and not parts.fragment
+    ):
+        return []
+    return [
+        Error(
+            f"KANSKAART_CARD_BASE_URL must be an http:// or https:// address "
+            f"such as https://kans.example.nl, not {value!r}.",
+            id="wagtail_kanskaart.E002",
         )
     ]

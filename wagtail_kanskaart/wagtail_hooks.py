@@ -6,6 +6,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
+from .admin.cards import CardViewSet
 from .admin.dashboard import KanskaartDashboardPanel
 from .admin.payouts import PayoutViewSet
 from .admin.permissions import MunicipalityPermissionPolicy
@@ -90,3 +91,8 @@ def register_kanskaart_payout_viewset():
 @hooks.register("register_log_actions")
 def register_kanskaart_request_action_log_actions(actions):
     register_request_log_actions(actions)
+
+
+@hooks.register("register_admin_viewset")
+def register_kanskaart_card_viewset():
+    return CardViewSet()

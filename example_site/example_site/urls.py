@@ -14,6 +14,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("zoeken/", search_view, name="search"),
     path("api/kanskaart/v1/", include("wagtail_kanskaart.api.urls")),
+    # The short address on the paper cards, /k/<code>/.
+    path("k/", include("wagtail_kanskaart.cards.urls")),
     path("", include(wagtail_urls)),
 ]
 

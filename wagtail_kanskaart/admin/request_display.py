@@ -54,6 +54,7 @@ REASON_LABELS = {
 SOURCE_LABELS = {
     "form": gettext_lazy("form on the website"),
     "api": gettext_lazy("embedded form or API"),
+    "card": gettext_lazy("form opened from a paper card"),
 }
 
 

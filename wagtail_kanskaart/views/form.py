@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..api.throttling import SubmitThrottle
+from ..cards.visits import CARD_SOURCE
 from ..intake.forms import IDEMPOTENCY_KEY_RE, RequestForm
 from ..intake.policy import limits_for
 from ..intake.submit import IdempotencyConflict, submit_request
@@ -36,6 +37,20 @@ def _chosen_neighbourhood(request, municipality):
     if not _SLUG_RE.match(slug):
         return None
     return municipality.neighbourhoods.filter(slug=slug).first()
+
+
+# A form opened from a paper card's address carries ?bron=kaart, and the
+# form sends it back in a hidden field. Only this one value marks a request
+# as coming from a card; any other value is ignored.
+CARD_SOURCE_FIELD = "bron"
+CARD_SOURCE_VALUE = "kaart"
+
+
+def _source(query) -> str:
+    """Return the request's source: "card" for ?bron=kaart, else "form"."""
+    if query.get(CARD_SOURCE_FIELD) == CARD_SOURCE_VALUE:
+        return CARD_SOURCE
+    return "form"
 
 
 def request_form_view(request, page):
@@ -69,7 +84,7 @@ def request_form_view(request, page):
                     municipality,
                     form.cleaned_data,
                     idempotency_key=idempotency_key,
-                    source="form",
+                    source=_source(request.POST),
                     language=(get_language() or "nl")[:2],
                 )
             except IdempotencyConflict:
@@ -89,6 +104,9 @@ def request_form_view(request, page):
             use_required_attribute=False,
         )
 
+    data = request.POST if request.method == "POST" else request.GET
+    from_card = _source(data) == CARD_SOURCE
+
     limits = limits_for(municipality, None)
     context = page.get_context(request)
     context.update(
@@ -98,6 +116,8 @@ def request_form_view(request, page):
             "idempotency_key": idempotency_key,
             "notice": notice,
             "honeypot_field": HONEYPOT_FIELD,
+            "card_source_field": CARD_SOURCE_FIELD,
+            "card_source_value": CARD_SOURCE_VALUE if from_card else "",
             "max_request_amount": limits.max_request_amount,
             "instant_grant_limit": limits.instant_grant_limit,
         }

@@ -1,0 +1,109 @@
+"""Text for the PDF's built-in fonts: what they can draw, and line wrapping.
+
+The cards use Helvetica, one of the 14 fonts every PDF reader has, so the
+PDF embeds no font file. Helvetica draws the Windows-1252 (WinAnsi)
+characters: all Dutch letters, "€" and most Western European accents.
+Another letter is printed without its accent where it has one ("ş" as
+"s"), and otherwise as "?". Control characters are dropped.
+"""
+
+import unicodedata
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+FONT = "Helvetica"
+BOLD_FONT = "Helvetica-Bold"
+
+REPLACEMENT = "?"
+
+
+def _drawable(char: str) -> bool:
+    try:
+        char.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unprintable_characters(text: str) -> list[str]:
+    """Return the characters of ``text`` that Helvetica cannot draw, once each."""
+    found = []
+    for char in unicodedata.normalize("NFC", text):
+        if char in "\n\r\t":
+            continue
+        if (
+            unicodedata.category(char).startswith("C") or not _drawable(char)
+        ) and char not in found:
+            found.append(char)
+    return found
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with only characters Helvetica can draw (see module doc)."""
+    result = []
+    for char in unicodedata.normalize("NFC", text):
+        if char in "\n\t":
+            result.append(" " if char == "\t" else char)
+        elif unicodedata.category(char).startswith("C"):
+            continue
+        elif _drawable(char):
+            result.append(char)
+        else:
+            base = "".join(
+                part
+                for part in unicodedata.normalize("NFKD", char)
+                if not unicodedata.combining(part)
+            )
+            result.append(base if base and _drawable(base) else REPLACEMENT)
+    return "".join(result)
+
+
+def _split_word(word, font, size, width):
+    """Split a word wider than ``width`` into pieces that fit."""
+    pieces, piece = [], ""
+    for char in word:
+        if piece and stringWidth(piece + char, font, size) > width:
+            pieces.append(piece)
+            piece = char
+        else:
+            piece += char
+    if piece:
+        pieces.append(piece)
+    return pieces
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Return the lines of ``text`` in ``font`` at ``size`` points, each ``width`` wide.
+
+    Lines break between words. A word wider than a line is split between
+    its letters. Line breaks in ``text`` are kept; blank lines are dropped.
+    """
+    lines = []
+    for paragraph in text.splitlines():
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if stringWidth(candidate, font, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            if stringWidth(word, font, size) <= width:
+                line = word
+            else:
+                *full, line = _split_word(word, font, size, width)
+                lines.extend(full)
+        if line:
+            lines.append(line)
+    return lines
+
+
+def fit_size(text: str, font: str, largest: float, smallest: float, width: float):
+    """Return the largest size from ``largest`` down to ``smallest`` at which
+    ``text`` fits on one line of ``width``, or None when none does."""
+    size = largest
+    while size >= smallest:
+        if stringWidth(text, font, size) <= width:
+            return size
+        size -= 0.5
+    return None
