@@ -87,6 +87,11 @@ def resident_email(side) -> str:
     return side.request.email
 
 
+def card_code(side) -> str:
+    """Return the code in the short address of the municipality's one card."""
+    return side.municipality.neighbourhoods.get().card_code
+
+
 # The surfaces
 
 
@@ -143,6 +148,9 @@ LIST_SURFACES = [
         for export in (None, "csv", "xlsx")
     ],
     ListSurface("editor api list", lambda: API + "editor/requests/", reader="json"),
+    ListSurface(
+        "paper cards", lambda: reverse("kanskaart_card_admin:index"), card_code
+    ),
 ]
 
 OBJECT_SURFACES = [
@@ -311,3 +319,49 @@ def test_other_batch_is_refused(client, editors, batches, editor, view):
     other.refresh_from_db()
     assert other.status == "open"
     assert other.requests.get().status == "granted"
+
+
+# Paper cards: the print form of the other municipality stays closed
+
+
+def card_print_url(side):
+    return reverse("kanskaart_card_admin:print", args=[side.municipality.pk])
+
+
+def card_print_data(side):
+    return {
+        "neighbourhood": side.municipality.neighbourhoods.get().pk,
+        "layout": "a6",
+        "invitation": "Doe mee!",
+    }
+
+
+@pytest.mark.parametrize("editor", EDITORS)
+def test_own_card_print_opens(client, editors, world, editor):
+    client.force_login(editors[editor])
+    own = world[editor]
+
+    opened = client.get(card_print_url(own))
+    posted = client.post(card_print_url(own), card_print_data(own))
+
+    assert opened.status_code == 200
+    assert posted.status_code == 200
+    assert posted["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("editor", EDITORS)
+def test_other_card_print_is_refused(client, editors, world, editor):
+    client.force_login(editors[editor])
+    other = world[OTHER[editor]]
+    other_name = other.municipality.neighbourhoods.get().name
+
+    opened = client.get(card_print_url(other))
+    posted = client.post(card_print_url(other), card_print_data(other))
+    # The other municipality's neighbourhood, sent to the own print form.
+    smuggled = client.post(card_print_url(world[editor]), card_print_data(other))
+
+    assert opened.status_code in (403, 404)
+    assert posted.status_code in (403, 404)
+    assert other_name not in opened.content.decode()
+    assert smuggled["Content-Type"].startswith("text/html")
+    assert other_name not in smuggled.content.decode()
