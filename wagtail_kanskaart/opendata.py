@@ -271,7 +271,7 @@ def json_response(request, municipality, dataset, items):
 
 
 def open_data_file(request, municipality, dataset_slug, file_format):
-    """Return one open data file, e.g. ``uitgaven.csv``; 404 for any other name."""
+    """Return one open data file, e.g. ``uitgaven/csv/``; 404 for any other name."""
     dataset = DATASETS.get(dataset_slug)
     if dataset is None or file_format not in FORMATS:
         raise Http404("No such open data file.")
@@ -289,7 +289,7 @@ def open_data_page(request, municipality):
         {
             "dataset": dataset,
             "files": [
-                (file_format, f"{base}{dataset.slug}.{file_format}")
+                (file_format, f"{base}{dataset.slug}/{file_format}/")
                 for file_format in FORMATS
             ],
         }

@@ -279,7 +279,9 @@ class MunicipalityPage(RoutablePageMixin, Page):
 
         return open_data_page(request, self)
 
-    @path("open-data/<slug:dataset>.<slug:file_format>", name="open_data_file")
+    # Wagtail serves only addresses of letters, digits, "-" and "_" between
+    # slashes, so a file is "open-data/uitgaven/csv/", not "uitgaven.csv".
+    @path("open-data/<slug:dataset>/<slug:file_format>/", name="open_data_file")
     def open_data_file(self, request, dataset, file_format):
         from ..opendata import open_data_file
 
