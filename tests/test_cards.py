@@ -707,3 +707,25 @@ def test_other_neighbourhood_cannot_be_printed(client, editors, roosendaal, berg
 
 def test_short_url_has_code_from_alphabet(kalsdonk):
     assert re.fullmatch(r"http://localhost/k/[a-z0-9]{6}/", short_url(kalsdonk))
+
+
+def test_admin_explains_missing_address(client, editor, roosendaal, kalsdonk):
+    from wagtail_kanskaart.cards.addresses import ShortAddressUnavailable
+
+    unavailable = ShortAddressUnavailable("no site")
+    with (
+        mock.patch("wagtail_kanskaart.admin.cards.short_url", side_effect=unavailable),
+        mock.patch("wagtail_kanskaart.cards.pdf.short_url", side_effect=unavailable),
+    ):
+        index = client.get(cards_index())
+        posted = client.post(
+            print_url(roosendaal),
+            {"neighbourhood": kalsdonk.pk, "layout": "a6", "invitation": "Doe mee!"},
+        )
+
+    problem = "The short address of the cards cannot be made."
+    assert index.status_code == 200
+    assert problem in index.content.decode()
+    assert posted.status_code == 200
+    assert posted["Content-Type"].startswith("text/html")
+    assert problem in posted.content.decode()

@@ -33,6 +33,13 @@ NAMESPACE = "kanskaart_card_admin"
 ICON = "doc-full"
 PAPER_CARDS = gettext_lazy("Paper cards")
 
+# What editors read when ``addresses.ShortAddressUnavailable`` is raised: the
+# site's urls.py lacks the card URLs, or the page belongs to no site.
+ADDRESS_PROBLEM = gettext_lazy(
+    "The short address of the cards cannot be made. Ask your developer to "
+    "run manage.py check and set up the paper cards."
+)
+
 # The neighbourhood choice of the print form that prints every neighbourhood.
 ALL_NEIGHBOURHOODS = "all"
 
@@ -146,11 +153,7 @@ def _short_url_or_problem(neighbourhood):
     try:
         return short_url(neighbourhood), ""
     except ShortAddressUnavailable:
-        return "", _(
-            "No address: the site has no web address for this municipality. "
-            "Ask your developer to set KANSKAART_CARD_BASE_URL or the site's "
-            "root URL."
-        )
+        return "", ADDRESS_PROBLEM
 
 
 class IndexView(CardAdminMixin, TemplateView):
@@ -264,11 +267,7 @@ class PrintView(CardAdminMixin, TemplateView):
         except ShortAddressUnavailable:
             messages.error(
                 request,
-                _(
-                    "The cards were not made: the site has no web address for "
-                    "their short address. Ask your developer to set "
-                    "KANSKAART_CARD_BASE_URL or the site's root URL."
-                ),
+                _("The cards were not made.") + " " + str(ADDRESS_PROBLEM),
             )
             return self.render_to_response(self.get_context_data(form=form))
         response = HttpResponse(content, content_type="application/pdf")
