@@ -4,8 +4,8 @@ One municipality gets initiatives in every state a page can be in (in
 moderation, sent back for changes, published, unpublished, withdrawn,
 private), stories in and out of moderation, and an unpublished budget.
 Each test reads every public surface: the municipality page, the budget
-page, the pages' own addresses, the public API, the sitemap and the site
-search.
+page, the pages' own addresses, the public API, the story feeds, the open
+data files, the sitemap and the site search.
 """
 
 import json
@@ -153,7 +153,15 @@ def public_surfaces(client, pages):
         "API stories": client.get(f"{API}/stories/?municipality={slug}"),
         "API budgets": client.get(f"{API}/budgets/?municipality={slug}"),
         "sitemap": client.get("/sitemap.xml"),
+        "RSS feed": client.get(f"{municipality.url}verhalen/rss/"),
+        "Atom feed": client.get(f"{municipality.url}verhalen/atom/"),
+        "open data page": client.get(f"{municipality.url}open-data/"),
     }
+    for dataset in ("initiatieven", "uitgaven"):
+        for file_format in ("csv", "json"):
+            surfaces[f"open data {dataset} {file_format}"] = client.get(
+                f"{municipality.url}open-data/{dataset}/{file_format}/"
+            )
     texts = {}
     for name, response in surfaces.items():
         assert response.status_code == 200, name
@@ -201,6 +209,10 @@ def test_published_pages_are_on_every_surface(client, world):
     assert PUBLISHED in texts["API initiatives"]
     assert STORY_PUBLISHED in texts["municipality page"]
     assert STORY_PUBLISHED in texts["API stories"]
+    assert STORY_PUBLISHED in texts["RSS feed"]
+    assert STORY_PUBLISHED in texts["Atom feed"]
+    assert PUBLISHED in texts["open data initiatieven json"]
+    assert PUBLISHED in texts["open data initiatieven csv"]
     assert world[PUBLISHED].full_url in texts["sitemap"]
     assert world[STORY_PUBLISHED].full_url in texts["sitemap"]
     assert PUBLISHED in search(client, PUBLISHED)
