@@ -4,8 +4,9 @@ Wagtail publishes a page when an editor approves its workflow. The signal
 receivers here log each decision on the resident's request and tell her
 about it. When an editor requests changes to an initiative page, the
 resident changes her idea on her status page and :func:`resubmit_idea`
-sends it back to the same workflow. The receivers are connected in
-``apps.py``.
+sends it back to the same workflow; for her story,
+``intake.story.resubmit_story`` does the same. Publishing the resident's
+story completes her request. The receivers are connected in ``apps.py``.
 """
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from wagtail.models import WorkflowState
 from wagtail.signals import page_published, workflow_approved, workflow_rejected
 
 from .intake.initiative import refresh_initiative_slug
+from .intake.lifecycle import set_status
 from .models import InitiativePage, InitiativeRequest, Notification, StoryPage
 from .models.requests import RequestStatus
 from .notifications.outbox import queue_notifications
@@ -32,6 +34,12 @@ CLOSED_STATUSES = {RequestStatus.WITHDRAWN, RequestStatus.DECLINED}
 # The notification events of this module, one template set each.
 PUBLISHED_EVENTS = {InitiativePage: "published", StoryPage: "story_published"}
 CHANGES_REQUESTED_EVENT = "changes_requested"
+STORY_CHANGES_REQUESTED_EVENT = "story_changes_requested"
+
+# A request is completed when the resident's story is published, if it is in
+# one of these statuses. Only a paid request, or a granted one without money
+# to pay out, gets a story (intake.story.may_write_story).
+COMPLETABLE_STATUSES = {RequestStatus.PAID, RequestStatus.GRANTED}
 
 
 class ChangeNotAllowed(Exception):
@@ -53,9 +61,13 @@ def _page_kind(page):
 def request_for_page(page):
     """Return the request behind an initiative page or a story page, or None.
 
-    A story belongs to the request of the initiative it is about.
+    A story belongs to the request whose resident wrote it, or else to the
+    request of the initiative it is about.
     """
     if isinstance(page, StoryPage):
+        request_obj = story_request(page)
+        if request_obj is not None:
+            return request_obj
         initiative_id = page.initiative_id
     elif isinstance(page, InitiativePage):
         initiative_id = page.pk
@@ -70,6 +82,18 @@ def request_for_page(page):
     )
 
 
+def story_request(page):
+    """Return the request whose resident wrote this story page, or None.
+
+    An editor's story has none, even when it is about a resident's idea.
+    """
+    return (
+        InitiativeRequest.objects.select_related("municipality")
+        .filter(story_page_id=page.pk)
+        .first()
+    )
+
+
 def requested_changes(request_obj):
     """Return the changes the editors requested to the request's initiative page.
 
@@ -78,8 +102,13 @@ def requested_changes(request_obj):
     """
     if request_obj.status in CLOSED_STATUSES or request_obj.initiative_page_id is None:
         return None
+    return page_requested_changes(request_obj.initiative_page)
+
+
+def page_requested_changes(page):
+    """Return the changes the editors requested to a page, or None."""
     state = (
-        WorkflowState.objects.for_instance(request_obj.initiative_page)
+        WorkflowState.objects.for_instance(page)
         .filter(status=WorkflowState.STATUS_NEEDS_CHANGES)
         .select_related("current_task_state")
         .first()
@@ -181,6 +210,25 @@ def _tell_resident_page_is_live(page, request_obj, revision_id):
     )
 
 
+def complete_request_for_story(page, user=None):
+    """Mark the request of the resident's published story completed.
+
+    Only a paid request, or a granted one without money to pay out, is
+    completed; the status change is logged. An editor's story completes
+    nothing. Returns the request, or None when nothing changed.
+    """
+    with transaction.atomic():
+        request_obj = (
+            InitiativeRequest.objects.select_for_update()
+            .filter(story_page_id=page.pk)
+            .first()
+        )
+        if request_obj is None or request_obj.status not in COMPLETABLE_STATUSES:
+            return None
+        set_status(request_obj, RequestStatus.COMPLETED, user=user, page=page.pk)
+    return request_obj
+
+
 def _moderated_page(workflow_state):
     """Return the current initiative or story page of a workflow state, or None."""
     model = workflow_state.content_type.model_class()
@@ -200,6 +248,11 @@ def page_first_published(sender, instance, revision=None, **kwargs):
     typo) sends nothing. A page published at once by the intake has no
     request linked yet, so the intake's own message is the only one.
     """
+    if isinstance(instance, StoryPage):
+        # NOTE: Wagtail's signal does not name who published, so the status
+        # change is logged without a user; the page's own history has it.
+        # On a workflow approval this runs before workflow_page_approved.
+        complete_request_for_story(instance)
     if instance.first_published_at != instance.last_published_at:
         return
     request_obj = request_for_page(instance)
@@ -219,6 +272,8 @@ def workflow_page_approved(sender, instance, user=None, **kwargs):
     page = _moderated_page(instance)
     if page is None:
         return
+    if isinstance(page, StoryPage) and page.live:
+        complete_request_for_story(page, user=user)
     request_obj = request_for_page(page)
     if request_obj is None:
         return
@@ -237,8 +292,9 @@ def workflow_changes_requested(sender, instance, user=None, **kwargs):
     """Log the request for changes and send the resident the editor's comment.
 
     The request keeps its status and everything arranged for it. The resident
-    gets a message only for an initiative page, because she can change that
-    on her status page.
+    gets a message for her initiative page and for the story she wrote,
+    because she can change those on her status page; not for an editor's
+    story about her idea.
     """
     page = _moderated_page(instance)
     if page is None:
@@ -252,14 +308,17 @@ def workflow_changes_requested(sender, instance, user=None, **kwargs):
         user=user,
         data={"page": page.pk, "page_type": _page_kind(page)},
     )
-    # TODO: stories are written by editors so far, and an editor's story is
-    # the editor's to change. Once residents write stories, tell the resident
-    # about changes requested to hers, too.
-    if isinstance(page, StoryPage) or request_obj.status in CLOSED_STATUSES:
+    if request_obj.status in CLOSED_STATUSES:
         return
+    if isinstance(page, StoryPage):
+        if request_obj.story_page_id != page.pk:
+            return
+        event = STORY_CHANGES_REQUESTED_EVENT
+    else:
+        event = CHANGES_REQUESTED_EVENT
     task_state = instance.current_task_state
     queue_notifications(
         request_obj,
-        CHANGES_REQUESTED_EVENT,
+        event,
         context={"comment": (task_state.comment if task_state else "").strip()},
     )

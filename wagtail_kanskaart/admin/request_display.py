@@ -286,6 +286,7 @@ def describe_log_data(action, data) -> list[str]:
         ("requests", _("Requests: %(value)s"), str),
         ("total", _("Total: %(value)s"), money_text),
         ("format", _("File: %(value)s"), str.upper),
+        ("photos", _("Photos: %(value)s"), str),
     ]
     # Shown by the headline (see log_headline) or only useful to developers.
     for key in ("changed", "page", "revision"):
@@ -325,7 +326,35 @@ RESIDENT_ACTIONS = {
     "wagtail_kanskaart.submitted",
     "wagtail_kanskaart.iban_given",
     "wagtail_kanskaart.changes_resubmitted",
+    "wagtail_kanskaart.story_submitted",
+    "wagtail_kanskaart.story_resubmitted",
 }
+
+# The states of intake.story.StoryState, as editors read them.
+STORY_STATE_LABELS = {
+    "not_yet": gettext_lazy(
+        "not yet: the resident can write it once the "
+        "request is granted and any money is paid"
+    ),
+    "can_write": gettext_lazy("the resident can write it now"),
+    "in_review": gettext_lazy("waiting for moderation"),
+    "changes_requested": gettext_lazy("changes requested from the resident"),
+    "published": gettext_lazy("published"),
+    "waiting": gettext_lazy("draft, not in moderation: publish it yourself"),
+    "closed": gettext_lazy("none"),
+}
+
+
+def story_summary(request) -> dict:
+    """Return the state of the resident's story as text, with its page's id."""
+    from ..intake.story import story_state
+
+    state = story_state(request)
+    return {
+        "label": str(STORY_STATE_LABELS.get(state.state, state.state)),
+        "page_id": state.page.pk if state.page is not None else None,
+        "url": state.url,
+    }
 
 
 def log_actor(entry) -> str:

@@ -41,11 +41,21 @@ REQUEST_ACTIONS = [
         gettext_lazy("Reassign support"),
         gettext_lazy("Support contact changed"),
     ),
+    (
+        "wagtail_kanskaart.story_submitted",
+        gettext_lazy("Send story"),
+        gettext_lazy("Story sent for moderation"),
+    ),
+    (
+        "wagtail_kanskaart.story_resubmitted",
+        gettext_lazy("Send changed story"),
+        gettext_lazy("Changed story sent for moderation"),
+    ),
 ]
 
 
 def register_request_log_actions(registry):
-    """Register the log actions of ``intake.actions`` with Wagtail's registry."""
+    """Register the log actions of ``intake.actions`` and ``intake.story``."""
     for action, label, message in REQUEST_ACTIONS:
         formatter = type(
             "RequestActionFormatter",

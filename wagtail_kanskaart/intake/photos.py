@@ -24,6 +24,7 @@ from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 from pillow_heif import register_heif_opener
@@ -73,6 +74,11 @@ def max_photos() -> int:
 
     # The story page's photo panel takes at most MAX_STORY_PHOTOS.
     return max(0, min(kanskaart_settings.STORY_MAX_PHOTOS, MAX_STORY_PHOTOS))
+
+
+def max_megabytes() -> str:
+    """Return the byte limit of one photo in whole megabytes, for messages."""
+    return _megabytes(kanskaart_settings.STORY_PHOTO_MAX_BYTES)
 
 
 def _megabytes(size) -> str:
@@ -256,8 +262,12 @@ def _kept_name(key, request_obj) -> str | None:
 def load_kept(key, request_obj) -> CleanPhoto | None:
     """Return the kept photo of a signed key, or None if gone or the key is bad."""
     name = _kept_name(key, request_obj)
+    return _load_name(name) if name is not None else None
+
+
+def _load_name(name) -> CleanPhoto | None:
     path = f"{KEPT_FOLDER}/{name}"
-    if name is None or not default_storage.exists(path):
+    if not default_storage.exists(path):
         return None
     with default_storage.open(path, "rb") as file:
         content = file.read()
@@ -267,6 +277,36 @@ def load_kept(key, request_obj) -> CleanPhoto | None:
     except _UNREADABLE:
         return None
     return CleanPhoto(content=content, width=width, height=height)
+
+
+def _name_mac(name, request_obj) -> str:
+    return salted_hmac(
+        _KEPT_SALT, f"{request_obj.pk}:{name}", algorithm="sha256"
+    ).hexdigest()
+
+
+def kept_preview_key(key, request_obj) -> str:
+    """Return a key for a kept photo's preview address, or "" for a bad key.
+
+    Wagtail serves only letters, digits, "_" and "-" in page addresses, so
+    the signed key cannot go there; this one is the file's random name and
+    a keyed hash that binds it to the request.
+    """
+    name = _kept_name(key, request_obj)
+    if name is None:
+        return ""
+    return f"{name.removesuffix('.jpg')}-{_name_mac(name, request_obj)}"
+
+
+def load_kept_preview(preview_key, request_obj) -> CleanPhoto | None:
+    """Return the kept photo of a preview key, or None."""
+    stem, _sep, mac = preview_key.partition("-")
+    name = f"{stem}.jpg"
+    if not _KEPT_NAME_RE.match(name) or not constant_time_compare(
+        mac, _name_mac(name, request_obj)
+    ):
+        return None
+    return _load_name(name)
 
 
 def discard_kept(key, request_obj):

@@ -72,3 +72,18 @@ class RequestFormPage(RoutablePageMixin, Page):
         from ..views.payout import payout_view
 
         return payout_view(request, self, token)
+
+    @re_path(rf"^status/{TOKEN_PATTERN}/verhaal/$", name="story")
+    def story_view(self, request, token):
+        from ..views.story import story_view
+
+        return story_view(request, self, token)
+
+    @re_path(
+        rf"^status/{TOKEN_PATTERN}/verhaal/foto/(?P<key>[0-9a-f]{{32}}-[0-9a-f]{{64}})/$",
+        name="story_photo",
+    )
+    def story_photo_view(self, request, token, key):
+        from ..views.story import kept_photo_view
+
+        return kept_photo_view(request, self, token, key)
