@@ -193,7 +193,7 @@ def test_feed_has_newest_twenty(client, roosendaal):
     assert "Verhaal nummer 0" not in titles
 
 
-def test_feed_of_other_municipality_has_no_stories_of_roosendaal(client, bergen, world):
+def test_feed_of_bergen_is_empty(client, bergen, world):
     assert rss_items(client, bergen) == []
 
 
