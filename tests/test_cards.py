@@ -553,13 +553,12 @@ def test_admin_without_municipality_has_no_cards(client, two_municipalities):
 def test_print_form_prefills_invitation(client, editor, roosendaal, kalsdonk):
     response = client.get(print_url(roosendaal), {"neighbourhood": kalsdonk.pk})
 
-    values = {}
     soup = soup_of(response)
     assert soup.find("option", selected=True)["value"] == str(kalsdonk.pk)
-    values["invitation"] = soup.find("textarea", attrs={"name": "invitation"}).text
+    invitation = soup.find("textarea", attrs={"name": "invitation"}).text
     with translation.override("nl"):
         standard = str(STANDARD_INVITATION)
-    assert values["invitation"].strip() == standard
+    assert invitation.strip() == standard
 
     roosendaal.card_invitation = "Samen maken we Kalsdonk mooier."
     roosendaal.save()

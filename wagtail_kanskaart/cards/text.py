@@ -99,8 +99,11 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
 
 
 def fit_size(text: str, font: str, largest: float, smallest: float, width: float):
-    """Return the largest size from ``largest`` down to ``smallest`` at which
-    ``text`` fits on one line of ``width``, or None when none does."""
+    """Return the largest font size at which ``text`` fits on one line of ``width``.
+
+    Sizes go down from ``largest`` to ``smallest`` in steps of 0.5 point.
+    Returns None when the text does not fit even at ``smallest``.
+    """
     size = largest
     while size >= smallest:
         if stringWidth(text, font, size) <= width:

@@ -3,9 +3,9 @@
 The view sets no cookie, reads no session, and stores or logs nothing about
 the visitor: only the count per neighbourhood and day goes up. Responses are
 ``Cache-Control: no-store``, so every scan reaches the server and is
-counted, and ``Referrer-Policy: no-referrer``, so the form page does not
-learn which card was used from the Referer header (it gets ``bron=kaart``
-instead).
+counted, and ``Referrer-Policy: no-referrer``, so the browser sends no
+Referer header with the request that follows the redirect. The form learns
+that a card was used from ``bron=kaart`` only.
 """
 
 import re
