@@ -18,8 +18,13 @@ from wagtail.rich_text import expand_db_html
 from ...conf import kanskaart_settings
 from ...intake.forms import NEED_CHOICES
 from ...intake.policy import limits_for
-from ...models import BudgetPage, InitiativePage, Space, StoryPage
-from ...transparency import budget_summary, open_budgets
+from ...models import BudgetPage, InitiativePage, Space
+from ...transparency import (
+    budget_summary,
+    open_budgets,
+    public_initiatives,
+    public_stories,
+)
 from ..pagination import KanskaartPagination
 from ..serializers import (
     BudgetFilterSerializer,
@@ -249,16 +254,7 @@ class InitiativeListView(PublicPageListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        initiatives = (
-            InitiativePage.objects.live()
-            .public()
-            .child_of(self.municipality)
-            .select_related("neighbourhood")
-            .order_by("-first_published_at", "-pk")
-        )
-        if self.neighbourhood is not None:
-            initiatives = initiatives.filter(neighbourhood=self.neighbourhood)
-        return initiatives
+        return public_initiatives(self.municipality, self.neighbourhood)
 
     def item(self, initiative):
         return {
@@ -303,17 +299,11 @@ class StoryListView(PublicPageListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        stories = (
-            StoryPage.objects.live()
-            .public()
-            .child_of(self.municipality)
-            .select_related("initiative", "initiative__neighbourhood")
-            .prefetch_related("photos__image")
-            .order_by("-first_published_at", "-pk")
+        # The same stories as the municipality page: a story belongs to a
+        # neighbourhood by its own field, or else by its initiative's.
+        return public_stories(self.municipality, self.neighbourhood).select_related(
+            "initiative", "initiative__neighbourhood"
         )
-        if self.neighbourhood is not None:
-            stories = stories.filter(initiative__neighbourhood=self.neighbourhood)
-        return stories
 
     def items(self, stories):
         # A story may point to an initiative that is not (or no longer)
