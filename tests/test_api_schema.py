@@ -35,6 +35,7 @@ ENDPOINTS = [
     "/api/kanskaart/v1/status/{token}/",
     "/api/kanskaart/v1/status/{token}/withdraw/",
     "/api/kanskaart/v1/status/{token}/payout/",
+    "/api/kanskaart/v1/status/{token}/story/",
     "/api/kanskaart/v1/editor/requests/",
     "/api/kanskaart/v1/editor/requests/{reference}/",
 ]

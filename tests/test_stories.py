@@ -828,3 +828,178 @@ def test_inspect_view_links_story(
     assert reverse("wagtailadmin_pages:edit", args=[story.pk]) in (
         response.content.decode()
     )
+
+
+# API
+
+
+def api_post(client, request_obj, capture, data, **extra):
+    with capture(execute=True):
+        return client.post(api_path(request_obj), data, **extra)
+
+
+def test_api_story_state_in_status(client, granted):
+    token = token_for(granted.token_salt)
+
+    status = client.get(reverse("kanskaart_api:status", kwargs={"token": token}))
+    story = client.get(api_path(granted))
+
+    assert status.json()["story"] == {"state": "can_write", "url": ""}
+    assert story.status_code == 200
+    assert story.json()["state"] == "can_write"
+    assert story.json()["max_photos"] == 5
+    assert "no-store" in story["Cache-Control"]
+
+
+def test_api_story_with_photos(client, granted, django_capture_on_commit_callbacks):
+    response = api_post(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        {
+            "title": "Ons straatfeest",
+            "text": STORY_TEXT,
+            "photos": [
+                upload(jpeg_bytes(exif=gps_exif())),
+                upload(heic_bytes(), "a.heic", "image/heic"),
+            ],
+            "captions": ["Tafel", "Podium"],
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["state"] == "in_review"
+    story = story_of(granted)
+    assert [photo.caption for photo in story.photos.all()] == ["Tafel", "Podium"]
+    for photo in story.photos.all():
+        with photo.image.open_file() as file:
+            assert_clean_jpeg(file.read(), photo.image.title)
+
+
+def test_api_story_json_without_photos(
+    client, granted, django_capture_on_commit_callbacks
+):
+    response = api_post(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        {"title": "Ons straatfeest", "text": STORY_TEXT},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert story_of(granted).photos.count() == 0
+
+
+def test_api_story_field_errors(client, granted, django_capture_on_commit_callbacks):
+    response = api_post(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        {
+            "title": "",
+            "text": "Kort",
+            "photos": [upload(jpeg_bytes()), upload(b"no photo", "x.jpg")],
+            "captions": ["Goed", "x" * 201],
+        },
+    )
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    with translation.override("nl"):
+        assert errors["title"] == [translation.gettext("Give your story a title.")]
+    assert set(errors) == {"title", "text", "photos.1", "captions.1"}
+    assert not StoryPage.objects.exists()
+    assert get_image_model().objects.count() == 0
+
+
+def test_api_story_six_photos(client, granted, django_capture_on_commit_callbacks):
+    response = api_post(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        {
+            "title": "Ons straatfeest",
+            "text": STORY_TEXT,
+            "photos": [upload(jpeg_bytes()) for _ in range(6)],
+        },
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["photos"]
+
+
+def test_api_story_huge_pixels(client, granted, django_capture_on_commit_callbacks):
+    response = api_post(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        {
+            "title": "Ons straatfeest",
+            "text": STORY_TEXT,
+            "photos": [upload(huge_png(), "groot.png", "image/png")],
+        },
+    )
+
+    assert response.status_code == 400
+    assert "photos.0" in response.json()["errors"]
+    assert stored_files() == []
+
+
+def test_api_story_too_many_files_is_400(
+    client, granted, settings, django_capture_on_commit_callbacks
+):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+
+    response = api_post(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        {"title": "T", "text": STORY_TEXT, "photos": [upload(b"x") for _ in range(4)]},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_api_story_body_too_large(client, granted, settings):
+    settings.KANSKAART_STORY_PHOTO_MAX_BYTES = 1000
+
+    response = client.post(
+        api_path(granted),
+        {"title": "T", "text": STORY_TEXT, "photos": [upload(b"0" * 80_000)]},
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+
+
+def test_api_story_refused_before_payout(client, roosendaal):
+    request_obj = submit_form(roosendaal, needs=["budget"], language="nl").request
+
+    response = client.post(
+        api_path(request_obj),
+        {"title": "Ons straatfeest", "text": STORY_TEXT},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "story_not_allowed"
+    assert client.get(api_path(request_obj)).json()["reason"] == "payout"
+
+
+def test_api_story_unknown_token_is_404(client):
+    response = client.get(reverse("kanskaart_api:story", kwargs={"token": "x" * 43}))
+
+    assert response.status_code == 404
+
+
+def test_hosted_too_many_files_is_400(client, granted, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = {f"photo_{number}": upload(jpeg_bytes()) for number in range(1, 5)}
+
+    response = client.post(story_path(granted), story_data(**files))
+
+    # Django refuses the body while the CSRF check reads it, before the view.
+    assert response.status_code == 400
+    assert not StoryPage.objects.exists()

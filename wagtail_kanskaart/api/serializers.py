@@ -171,6 +171,15 @@ class SubmitResponseSerializer(serializers.Serializer):
     )
 
 
+class StatusStorySerializer(serializers.Serializer):
+    state = serializers.CharField(
+        help_text="The state of the resident's story: not_yet, can_write, "
+        "in_review, changes_requested, published, waiting or closed; see "
+        "status/<token>/story/."
+    )
+    url = serializers.CharField(help_text="The published story's address, or empty.")
+
+
 class StatusSerializer(serializers.Serializer):
     reference = serializers.CharField()
     title = serializers.CharField()
@@ -183,6 +192,7 @@ class StatusSerializer(serializers.Serializer):
     outcome = NeedOutcomeSerializer(many=True)
     can_withdraw = serializers.BooleanField()
     status_url = serializers.CharField()
+    story = StatusStorySerializer()
 
 
 class ListFilterSerializer(serializers.Serializer):

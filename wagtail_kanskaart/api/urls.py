@@ -13,6 +13,7 @@ from .views.requests import RequestCreateView
 from .views.root import RootView
 from .views.schema import DocsView, NotFoundView, SchemaView
 from .views.status import PayoutView, StatusView, WithdrawView
+from .views.story import StoryView
 
 app_name = "kanskaart_api"
 
@@ -36,6 +37,7 @@ api_patterns = [
         name="editor_request",
     ),
     path("status/<str:token>/payout/", PayoutView.as_view(), name="payout"),
+    path("status/<str:token>/story/", StoryView.as_view(), name="story"),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from ...intake.outcome import build_outcome
+from ...intake.story import story_state
 from ...views.urls import status_url
 
 # The keys of each need's details that the API returns. The stored details
@@ -56,6 +57,7 @@ def submit_payload(result, request):
 
 def status_payload(request_obj, language, can_withdraw):
     outcome = build_outcome(request_obj, language)
+    story = story_state(request_obj)
     return {
         "reference": outcome.reference,
         "title": request_obj.title,
@@ -71,4 +73,5 @@ def status_payload(request_obj, language, can_withdraw):
         "outcome": outcome_items(outcome),
         "can_withdraw": can_withdraw,
         "status_url": status_url(request_obj),
+        "story": {"state": story.state, "url": story.url},
     }
