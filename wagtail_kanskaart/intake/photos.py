@@ -149,6 +149,12 @@ def clean_photo(upload) -> CleanPhoto:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            if image.format in ("JPEG", "MPO"):
+                # libjpeg can decode at 1/2, 1/4 or 1/8 scale, which needs
+                # far less memory; Pillow picks the smallest scale that is
+                # still at least the max side.
+                side = kanskaart_settings.STORY_PHOTO_MAX_SIDE
+                image.draft("RGB", (side, side))
             image.load()
             converted = _convert(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
