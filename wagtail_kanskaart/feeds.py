@@ -7,6 +7,7 @@ data.
 """
 
 import mimetypes
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -44,9 +45,12 @@ class StoryRssFeed(Feed):
 
     feed_type = Rss201rev2Feed
 
+    # The route name of this feed on MunicipalityPage.
+    route_name = "stories_rss"
+
     def __call__(self, request, *args, **kwargs):
-        # Item addresses are built from the request, so they point at the
-        # site the reader uses.
+        # Addresses come from the Wagtail Site of the pages, as in the
+        # sitemap; the request is needed to find it.
         self.request = request
         return super().__call__(request, *args, **kwargs)
 
@@ -68,7 +72,9 @@ class StoryRssFeed(Feed):
         return municipality.get_full_url(self.request)
 
     def feed_url(self, municipality):
-        return self.request.build_absolute_uri(self.request.path)
+        return municipality.get_full_url(self.request) + municipality.reverse_subpage(
+            self.route_name
+        )
 
     def items(self, municipality):
         return public_stories(municipality)[:FEED_ITEM_COUNT]
@@ -85,7 +91,7 @@ class StoryRssFeed(Feed):
     def item_guid(self, story):
         # A tag URI (RFC 4151) from the page id and the first publication
         # date, so it stays the same when the story's slug changes.
-        host = self.request.get_host().split(":")[0]
+        host = urlsplit(story.get_full_url(self.request)).hostname
         day = local_date(story.first_published_at or story.latest_revision_created_at)
         return f"tag:{host},{day.isoformat()}:kanskaart-story-{story.pk}"
 
@@ -109,7 +115,9 @@ class StoryRssFeed(Feed):
             # A missing or broken file leaves the item without its photo.
             return []
         mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
-        url = self.request.build_absolute_uri(rendition.url)
+        # A relative rendition address (local media) joins the story's site;
+        # an absolute one (object storage) stays as it is.
+        url = urljoin(story.get_full_url(self.request), rendition.url)
         return [Enclosure(url, str(size), mime_type)]
 
 
@@ -117,6 +125,7 @@ class StoryAtomFeed(StoryRssFeed):
     """The newest published stories of one municipality as Atom."""
 
     feed_type = Atom1Feed
+    route_name = "stories_atom"
 
     def subtitle(self, municipality):
         return self.description(municipality)
