@@ -1000,6 +1000,10 @@ def test_hosted_too_many_files_is_400(client, granted, settings):
 
     response = client.post(story_path(granted), story_data(**files))
 
-    # Django refuses the body while the CSRF check reads it, before the view.
+    # Django refuses the body while the CSRF check reads it, before the view;
+    # the site's handler400 shows the package's page in plain words.
     assert response.status_code == 400
+    assert translation.gettext("We could not read what you sent") in (
+        response.content.decode()
+    )
     assert not StoryPage.objects.exists()

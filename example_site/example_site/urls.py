@@ -19,5 +19,9 @@ urlpatterns = [
     path("", include(wagtail_urls)),
 ]
 
+# A page in plain Dutch when Django refuses a request it cannot read, such
+# as a post with more files than DATA_UPLOAD_MAX_NUMBER_FILES.
+handler400 = "wagtail_kanskaart.views.errors.bad_request"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
