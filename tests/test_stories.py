@@ -360,8 +360,10 @@ def assert_refused(response, message):
 
 
 def test_huge_pixel_count_is_refused(
-    client, granted, django_capture_on_commit_callbacks
+    client, granted, settings, django_capture_on_commit_callbacks
 ):
+    settings.KANSKAART_STORY_PHOTO_MAX_PIXELS = 40_000_000
+
     response = post_story(
         client,
         granted,

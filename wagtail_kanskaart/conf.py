@@ -56,7 +56,7 @@ DEFAULTS = {
     # side is at most STORY_PHOTO_MAX_SIDE pixels.
     "STORY_MAX_PHOTOS": 5,
     "STORY_PHOTO_MAX_BYTES": 15 * 1024 * 1024,
-    "STORY_PHOTO_MAX_PIXELS": 40_000_000,
+    "STORY_PHOTO_MAX_PIXELS": 50_000_000,
     "STORY_PHOTO_MAX_SIDE": 2000,
     # Paper cards: the scheme and host their short address starts with, for
     # example "https://kans.roosendaal.nl". None means the root URL of the
