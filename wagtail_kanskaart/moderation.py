@@ -20,7 +20,7 @@ from wagtail.log_actions import log
 from wagtail.models import WorkflowState
 from wagtail.signals import page_published, workflow_approved, workflow_rejected
 
-from .intake.initiative import refresh_initiative_slug
+from .intake.initiative import refresh_initiative_slug, resubmit_draft
 from .intake.lifecycle import set_status
 from .models import InitiativePage, InitiativeRequest, Notification, StoryPage
 from .models.requests import RequestStatus
@@ -171,14 +171,8 @@ def resubmit_idea(request_obj, title, description):
             page.title = redact_contact_details(title)
             page.summary = redact_contact_details(description)
         refresh_initiative_slug(page)
-        if not page.live:
-            # As Wagtail's page editor does: a page that is not live keeps
-            # its latest content in its own row too.
-            page.save()
-        revision = page.save_revision(log_action=True)
-
         try:
-            changes.workflow_state.resume()
+            revision = resubmit_draft(page, changes.workflow_state)
         except PermissionDenied as error:
             # An editor cancelled or restarted the workflow at this moment.
             raise ChangeNotAllowed(request_obj.reference) from error

@@ -107,6 +107,23 @@ def add_draft_page(parent, page, user=None, publish=False):
     return revision
 
 
+def resubmit_draft(page, workflow_state, user=None):
+    """Save the resident's changes to ``page`` and send it back to moderation.
+
+    ``page`` is the latest revision as an object, changed by the caller.
+    The workflow resumes at the task that asked for the changes. Raises
+    ``PermissionDenied`` when an editor has just cancelled or restarted the
+    workflow. Returns the new revision.
+    """
+    if not page.live:
+        # As Wagtail's page editor does: a page that is not live keeps its
+        # latest content in its own row too.
+        page.save()
+    revision = page.save_revision(user=user, log_action=True)
+    workflow_state.resume()
+    return revision
+
+
 def refresh_initiative_slug(page, fallback="idee"):
     """Build a new slug from the page's title if the page was never published.
 

@@ -28,7 +28,12 @@ from ..notifications.outbox import Audience, queue_notifications
 from ..transparency import redact_contact_details
 from . import ledger
 from .fields import PlainTextField
-from .initiative import add_draft_page, refresh_initiative_slug, unique_page_slug
+from .initiative import (
+    add_draft_page,
+    refresh_initiative_slug,
+    resubmit_draft,
+    unique_page_slug,
+)
 from .photos import CleanPhoto, max_photos, save_image, stories_collection
 
 TITLE_MAX_LENGTH = 120
@@ -370,14 +375,8 @@ def resubmit_story(request_obj, title, text, photos, user=None):
         page.body = body
         page.photos = _photo_rows(page, public_title, photos, request_obj.municipality)
         refresh_initiative_slug(page, fallback=SLUG_FALLBACK)
-        if not page.live:
-            # As Wagtail's page editor does: a page that is not live keeps
-            # its latest content in its own row too.
-            page.save()
-        revision = page.save_revision(user=user, log_action=True)
-
         try:
-            changes.workflow_state.resume()
+            revision = resubmit_draft(page, changes.workflow_state, user=user)
         except PermissionDenied as error:
             # An editor cancelled or restarted the workflow at this moment.
             raise StoryNotAllowed(request_obj.reference) from error
