@@ -332,6 +332,28 @@ def test_gps_exif_is_gone_from_every_file(
             assert_clean_jpeg(file.read(), path)
 
 
+def test_photo_with_unreadable_colour_profile_is_kept_without_it(
+    client, granted, django_capture_on_commit_callbacks
+):
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "green").save(
+        buffer, "JPEG", icc_profile=b"not a colour profile"
+    )
+
+    post_story(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        photo_1=upload(buffer.getvalue()),
+    )
+
+    image = story_of(granted).photos.get().image
+    with image.file.open("rb") as stored, Image.open(stored) as photo:
+        assert "icc_profile" not in photo.info
+        red, green, blue = photo.getpixel((10, 10))
+        assert green > 100 and red < 50 and blue < 50
+
+
 def test_large_photo_is_made_smaller(
     client, granted, settings, django_capture_on_commit_callbacks
 ):

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 from pillow_heif import register_heif_opener
 from wagtail.images import get_image_model
 from wagtail.models import Collection
@@ -174,6 +174,25 @@ def clean_photo(upload) -> CleanPhoto:
     )
 
 
+def _to_srgb(rgb, icc_profile):
+    """Return ``rgb`` converted from its colour profile to sRGB.
+
+    The stored JPEG carries no profile, and browsers show such a file as
+    sRGB. iPhones save photos in Display P3, which would look dull without
+    this conversion. A profile that cannot be read leaves the pixels as they
+    are.
+    """
+    if not icc_profile:
+        return rgb
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        return ImageCms.profileToProfile(
+            rgb, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return rgb
+
+
 def _convert(image):
     """Return an upright RGB copy of ``image`` on white, at most the max side."""
     upright = ImageOps.exif_transpose(image)
@@ -186,6 +205,7 @@ def _convert(image):
         rgb = background
     else:
         rgb = upright.convert("RGB")
+    rgb = _to_srgb(rgb, image.info.get("icc_profile"))
 
     max_side = kanskaart_settings.STORY_PHOTO_MAX_SIDE
     if max(rgb.size) > max_side:
