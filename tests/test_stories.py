@@ -798,6 +798,11 @@ def test_changes_requested_tells_resident_and_she_edits(
     assert revision.title == "Ons mooie straatfeest"
     assert [photo.caption for photo in revision.photos.all()] == ["Rood", "Nieuw"]
     assert "wagtail_kanskaart.story_resubmitted" in log_actions(granted)
+    # The green photo she took out is gone from the image library and storage.
+    kept_images = {photo.image_id for photo in revision.photos.all()}
+    assert set(get_image_model().objects.values_list("pk", flat=True)) == kept_images
+    originals = [path for path in stored_files() if "original_images" in path]
+    assert len(originals) == len(kept_images)
 
     approve(editor_client, story, django_capture_on_commit_callbacks)
     story.refresh_from_db()

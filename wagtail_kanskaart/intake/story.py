@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy as _
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
 from wagtail.models import Page
 
@@ -272,6 +273,24 @@ def _photo_rows(page, title, photos, municipality):
     return rows
 
 
+def _delete_unused_images(image_ids):
+    """Delete the resident's photos that she took out of her story.
+
+    She may have removed a photo because it shows someone who did not want
+    to be online, so it is not kept in the image library. An image that a
+    story still shows (an editor may have used it elsewhere) stays.
+    """
+    if not image_ids:
+        return
+    in_use = StoryPhoto.objects.filter(image_id__in=image_ids).values("image_id")
+    for image in (
+        get_image_model().objects.filter(pk__in=image_ids).exclude(pk__in=in_use)
+    ):
+        # One by one, so Wagtail's signal handlers delete the files and the
+        # renditions' files too.
+        image.delete()
+
+
 def _check_photo_count(photos):
     if len(photos) > max_photos():
         raise ValueError(f"At most {max_photos()} photos, got {len(photos)}")
@@ -380,6 +399,8 @@ def resubmit_story(request_obj, title, text, photos, user=None):
         except PermissionDenied as error:
             # An editor cancelled or restarted the workflow at this moment.
             raise StoryNotAllowed(request_obj.reference) from error
+        kept = {photo.image_id for photo in page.photos.all()}
+        _delete_unused_images(shown - kept)
 
         log(
             request_obj,
