@@ -35,11 +35,12 @@ def add_initiative(municipality, title, neighbourhood, publish=True, **fields):
     return add_page(municipality, page, publish=publish)
 
 
-def add_story(municipality, title, initiative=None, publish=True):
+def add_story(municipality, title, initiative=None, publish=True, neighbourhood=None):
     page = StoryPage(
         title=title,
         slug=title.lower().replace(" ", "-"),
         initiative=initiative,
+        neighbourhood=neighbourhood,
         intro="Zo ging het.",
         body="<p>Het was <b>mooi</b>.</p>",
         live=publish,
@@ -257,6 +258,22 @@ def test_stories_filter_by_neighbourhood(client, world):
     )
 
     assert titles(response) == ["Spelletjes"]
+
+
+def test_story_neighbourhood_is_its_own_before_its_initiatives(client, world):
+    garden = add_initiative(world.municipality, "Moestuin", world.kalsdonk)
+    add_story(
+        world.municipality, "Oogstfeest", initiative=garden, neighbourhood=world.tolberg
+    )
+    add_story(world.municipality, "Zonder idee", neighbourhood=world.kalsdonk)
+
+    response = client.get(API + "stories/?municipality=roosendaal")
+
+    neighbourhoods = {
+        item["title"]: item["neighbourhood"]["slug"]
+        for item in response.json()["results"]
+    }
+    assert neighbourhoods == {"Oogstfeest": "tolberg", "Zonder idee": "kalsdonk"}
 
 
 # Personal data

@@ -329,6 +329,9 @@ class StoryListView(PublicPageListView):
         initiative = None
         if story.initiative_id in self.public_initiatives:
             initiative = story.initiative
+        neighbourhood = story.neighbourhood or (
+            initiative.neighbourhood if initiative else None
+        )
         return {
             "id": story.pk,
             "title": story.title,
@@ -345,8 +348,10 @@ class StoryListView(PublicPageListView):
             }
             if initiative
             else None,
-            "neighbourhood": _neighbourhood_ref(initiative.neighbourhood)
-            if initiative
+            # The story's own neighbourhood, else its public initiative's: the
+            # same rule as the filter.
+            "neighbourhood": _neighbourhood_ref(neighbourhood)
+            if neighbourhood
             else None,
             "first_published_at": story.first_published_at,
         }
