@@ -1,7 +1,6 @@
 """The hosted request form: works without JavaScript."""
 
 import logging
-import re
 import uuid
 
 from django.shortcuts import redirect
@@ -14,6 +13,7 @@ from ..cards.visits import CARD_SOURCE
 from ..intake.forms import IDEMPOTENCY_KEY_RE, RequestForm
 from ..intake.policy import limits_for
 from ..intake.submit import IdempotencyConflict, submit_request
+from ..transparency import find_neighbourhood
 from .urls import outcome_url
 
 logger = logging.getLogger("wagtail_kanskaart")
@@ -26,17 +26,9 @@ def _new_key():
     return uuid.uuid4().hex
 
 
-# A card's web address carries the neighbourhood as ?wijk=<slug>. Anything
-# that cannot be a slug is ignored before it reaches the database, because
-# PostgreSQL rejects strings with NUL characters.
-_SLUG_RE = re.compile(r"^[-a-z0-9_]{1,100}$")
-
-
 def _chosen_neighbourhood(request, municipality):
-    slug = request.GET.get("wijk", "").strip().lower()
-    if not _SLUG_RE.match(slug):
-        return None
-    return municipality.neighbourhoods.filter(slug=slug).first()
+    # A card's web address carries the neighbourhood as ?wijk=<slug>.
+    return find_neighbourhood(municipality, request.GET.get("wijk", ""))
 
 
 # A form opened from a paper card's address carries ?bron=kaart, and the
