@@ -98,6 +98,23 @@ def _clear_cache():
 
 
 @pytest.fixture
+def demo(db, settings, tmp_path):
+    """Load the demo data with ``kanskaart_demo`` and return what it printed.
+
+    The admin and editor password is ``geheim-demo``. The demo's photos are
+    stored in a temporary ``MEDIA_ROOT``.
+    """
+    import io
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    output = io.StringIO()
+    call_command("kanskaart_demo", "--admin-password", "geheim-demo", stdout=output)
+    return output.getvalue()
+
+
+@pytest.fixture
 def two_municipalities(db):
     """Roosendaal and Bergen op Zoom; see ``factories.make_two_municipalities``."""
     from tests.factories import make_two_municipalities

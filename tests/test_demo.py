@@ -26,11 +26,6 @@ def row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
 
 
-@pytest.fixture
-def demo():
-    return run_demo("--admin-password", "geheim-demo")
-
-
 def test_editor_groups_have_admin_access(demo):
     for name in ("Redactie Roosendaal", "Redactie Bergen op Zoom"):
         group = Group.objects.get(name=name)
