@@ -1,6 +1,7 @@
 """Story feeds, open data files and the sitemap: public pages only, no personal data."""
 
 import csv
+import html
 import io
 import json
 from decimal import Decimal
@@ -172,11 +173,32 @@ def test_rss_description_falls_back_to_body(client, roosendaal):
     assert item.findtext("description") == "Eerst dit."
 
 
+def test_resident_text_is_not_markup_in_feeds(client, roosendaal):
+    typed = "Wij <3 soep & <b>brood</b> <img src=x onerror=alert(1)>"
+    make_story(roosendaal, "Soep", intro=typed)
+
+    (item,) = rss_items(client, roosendaal)
+    (entry,) = atom_entries(client, roosendaal)
+
+    # A reader decodes the XML, then renders the description as HTML: what
+    # it renders must be the text as she typed it, not tags.
+    for description in (
+        item.findtext("description"),
+        entry.findtext(f"{ATOM}summary"),
+    ):
+        assert "<b>" not in description and "<img" not in description
+        assert html.unescape(description) == typed
+
+
 def test_atom_lists_public_stories(client, roosendaal, world):
-    entries = atom_entries(client, roosendaal)
+    response = get_ok(client, f"{roosendaal.url}verhalen/atom/")
+    feed = ElementTree.fromstring(response.content)
+    entries = feed.findall(f"{ATOM}entry")
 
     titles = sorted(entry.findtext(f"{ATOM}title") for entry in entries)
     assert titles == ["Vuurtoren verhaal", "Zonder foto verhaal"]
+    # Atom requires an author: the municipality, never a resident.
+    assert feed.find(f"{ATOM}author").findtext(f"{ATOM}name") == roosendaal.title
     for entry in entries:
         assert entry.findtext(f"{ATOM}id")
         assert entry.findtext(f"{ATOM}published")

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
@@ -83,7 +83,10 @@ class StoryRssFeed(Feed):
         return story.title
 
     def item_description(self, story):
-        return story_description(story)
+        # RSS descriptions and Atom's <summary type="html"> are HTML, and the
+        # story's text is plain text: escaped once here, the resident's "<"
+        # stays a "<" in the reader instead of becoming markup.
+        return escape(story_description(story))
 
     def item_link(self, story):
         return story.get_full_url(self.request)
@@ -129,3 +132,7 @@ class StoryAtomFeed(StoryRssFeed):
 
     def subtitle(self, municipality):
         return self.description(municipality)
+
+    def author_name(self, municipality):
+        # Atom requires an author; the municipality publishes the feed.
+        return municipality.title

@@ -103,7 +103,8 @@ SPENDING = Dataset(
             "kind",
             _(
                 "reserved: money granted to the idea; released: money given "
-                "back to the budget; paid: money paid out."
+                "back to the budget; paid: granted money that was paid out, "
+                "not extra money."
             ),
         ),
         Field("amount", _("The amount in euros, with a point and two decimals.")),
