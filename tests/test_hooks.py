@@ -208,3 +208,78 @@ def test_decision_hook_granting_nothing_goes_to_review(municipality):
 
     assert budget_need(result).status == "in_review"
     assert BudgetAccount.objects.get(budget=budget).reserved == Decimal("0.00")
+
+
+# after_kanskaart_status_change
+
+
+def test_status_change_hook_runs_after_commit_with_both_statuses(
+    municipality, django_capture_on_commit_callbacks
+):
+    from wagtail_kanskaart.intake import lifecycle
+
+    make_budget(municipality)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit_form(municipality, needs=["budget"]).request
+    calls = []
+
+    def after_status_change(request, previous, status, user):
+        calls.append((request.pk, previous, status, user))
+
+    with hooks.register_temporarily(
+        "after_kanskaart_status_change", after_status_change
+    ):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            lifecycle.mark_paid(request)
+        assert calls == []
+        for callback in callbacks:
+            callback()
+
+    assert calls == [(request.pk, "granted", "paid", None)]
+
+
+def test_status_change_hook_is_not_run_on_rollback(
+    municipality, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from wagtail_kanskaart.intake import lifecycle
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit_form(municipality, needs=["support"]).request
+    calls = []
+
+    with hooks.register_temporarily(
+        "after_kanskaart_status_change", lambda **kwargs: calls.append(kwargs)
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(RuntimeError), transaction.atomic():
+                lifecycle.withdraw(InitiativeRequest.objects.get(pk=request.pk))
+                raise RuntimeError("the caller's transaction fails")
+
+    assert calls == []
+    assert InitiativeRequest.objects.get(pk=request.pk).status == request.status
+
+
+def test_failing_status_change_hook_is_logged(
+    municipality, django_capture_on_commit_callbacks, caplog
+):
+    from wagtail_kanskaart.intake import lifecycle
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit_form(municipality, needs=["support"]).request
+
+    def broken(**kwargs):
+        raise ValueError("broken hook")
+
+    with hooks.register_temporarily("after_kanskaart_status_change", broken):
+        with caplog.at_level(logging.ERROR, logger="wagtail_kanskaart"):
+            with django_capture_on_commit_callbacks(execute=True):
+                lifecycle.withdraw(request)
+
+    assert InitiativeRequest.objects.get(pk=request.pk).status == "withdrawn"
+    assert any(
+        "after_kanskaart_status_change" in record.getMessage()
+        and request.reference in record.getMessage()
+        for record in caplog.records
+    )

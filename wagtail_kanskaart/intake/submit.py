@@ -4,7 +4,6 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from wagtail import hooks
 from wagtail.log_actions import log
 
 from ..models import InitiativeRequest, RequestNeed
@@ -12,6 +11,7 @@ from ..models.requests import NeedKind, NeedStatus, RequestStatus
 from ..notifications.outbox import queue_submit_notifications
 from . import booking, ledger, policy, support, tokens
 from .forms import IDEMPOTENCY_KEY_RE
+from .hooks import run_after_commit
 from .initiative import create_initiative_page
 from .outcome import Outcome, build_outcome
 
@@ -100,22 +100,8 @@ def submit_request(
 
     request = InitiativeRequest.objects.prefetch_related("need_set").get(pk=request.pk)
     result = _result(request, created=True, language=language)
-    transaction.on_commit(lambda: _run_after_submit_hooks(result))
+    run_after_commit("after_kanskaart_submit", result.request, outcome=result.outcome)
     return result
-
-
-def _run_after_submit_hooks(result):
-    # The request is stored by now, so a failing hook must not turn the
-    # resident's answer into an error page; the failure is logged instead.
-    for hook in hooks.get_hooks("after_kanskaart_submit"):
-        try:
-            hook(request=result.request, outcome=result.outcome)
-        except Exception:
-            logger.exception(
-                "after_kanskaart_submit hook %s failed for request %s",
-                getattr(hook, "__qualname__", hook),
-                result.request.reference,
-            )
 
 
 def _store(municipality, data, idempotency_key, fingerprint, source, language, user):
@@ -186,6 +172,8 @@ def _arrange(request, municipality, data, user):
     in_review = request.need_set.filter(status=NeedStatus.IN_REVIEW).exists()
     request.status = RequestStatus.IN_REVIEW if in_review else RequestStatus.GRANTED
     request.save(update_fields=["status", "budget", "updated_at"])
+    # Logged, but no after_kanskaart_status_change: the intake's first
+    # status is announced by after_kanskaart_submit.
     log(
         request,
         "wagtail_kanskaart.status_changed",
