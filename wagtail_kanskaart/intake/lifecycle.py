@@ -7,6 +7,7 @@ from ..models import InitiativeRequest, PayoutBatch
 from ..models.requests import NeedStatus, RequestStatus
 from ..notifications.outbox import queue_notifications
 from . import booking, ledger
+from .hooks import run_after_commit
 
 WITHDRAWABLE = {RequestStatus.SUBMITTED, RequestStatus.GRANTED, RequestStatus.IN_REVIEW}
 PAYABLE = {RequestStatus.GRANTED, RequestStatus.IN_REVIEW}
@@ -17,7 +18,8 @@ class TransitionError(Exception):
 
 
 def set_status(request, status, user=None, **data):
-    """Change a request's status and log the change."""
+    """Change a request's status, log the change and run the
+    ``after_kanskaart_status_change`` hooks after the commit."""
     previous = request.status
     request.status = status
     request.save(update_fields=["status", "updated_at"])
@@ -26,6 +28,13 @@ def set_status(request, status, user=None, **data):
         "wagtail_kanskaart.status_changed",
         user=user,
         data={"from": previous, "to": status, **data},
+    )
+    run_after_commit(
+        "after_kanskaart_status_change",
+        request,
+        previous=previous,
+        status=status,
+        user=user,
     )
 
 
