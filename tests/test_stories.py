@@ -581,8 +581,10 @@ def test_second_story_is_refused(client, granted, django_capture_on_commit_callb
         client, granted, django_capture_on_commit_callbacks, title="Nog een verhaal"
     )
 
-    assert response.status_code == 302
+    # The other text is shown again, read-only, and not saved.
+    assert response.status_code == 200
     assert StoryPage.objects.count() == 1
+    assert story_of(granted).title == "Ons straatfeest"
 
 
 def test_story_page_with_wrong_token_is_404(client, granted):
@@ -1036,3 +1038,159 @@ def test_hosted_too_many_files_is_400(client, granted, settings):
         response.content.decode()
     )
     assert not StoryPage.objects.exists()
+
+
+# Repeated posts, a second tab and the back button
+
+
+def send_story(client, request_obj, capture, **data):
+    """Post a story and open the status page, as the browser does after it."""
+    response = post_story(client, request_obj, capture, **data)
+    assert response.status_code == 302
+    client.get(response["Location"])
+
+
+def flash_messages(response):
+    """Return the texts of the messages the response left for the next page."""
+    from django.contrib.messages import get_messages
+
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+THANK_YOU = (
+    "Thank you for your story. The editors read it first. You get a message "
+    "when it is on the website."
+)
+
+
+def test_repeated_post_after_story_is_thanked(
+    client, granted, django_capture_on_commit_callbacks
+):
+    send_story(client, granted, django_capture_on_commit_callbacks)
+
+    response = post_story(client, granted, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    assert response["Location"] == path_of(status_url(granted))
+    assert flash_messages(response) == [nl(THANK_YOU)]
+    assert StoryPage.objects.count() == 1
+
+
+def test_simultaneous_post_is_thanked(
+    client, granted, django_capture_on_commit_callbacks, monkeypatch
+):
+    from wagtail_kanskaart.intake import story as story_module
+
+    send_story(client, granted, django_capture_on_commit_callbacks)
+    # The second post read the state before the first post's story was
+    # saved; submit_story then finds that story under its row lock.
+    real_state = story_module.story_state
+    calls = []
+
+    def state_before_first_post(request_obj):
+        calls.append(request_obj.pk)
+        if len(calls) == 1:
+            return story_module.StoryState(state=story_module.CAN_WRITE)
+        return real_state(request_obj)
+
+    monkeypatch.setattr(story_module, "story_state", state_before_first_post)
+
+    response = post_story(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        photo_1=upload(jpeg_bytes()),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == path_of(status_url(granted))
+    assert flash_messages(response) == [nl(THANK_YOU)]
+    assert StoryPage.objects.count() == 1
+    assert story_of(granted).photos.count() == 0
+    # The losing post's converted photo is not left behind.
+    assert not default_storage.exists("kanskaart_story_uploads") or (
+        default_storage.listdir("kanskaart_story_uploads")[1] == []
+    )
+
+
+def test_second_tab_shows_typed_story_read_only(
+    client, editor_client, granted, django_capture_on_commit_callbacks
+):
+    send_story(client, granted, django_capture_on_commit_callbacks)
+    reject(editor_client, story_of(granted), django_capture_on_commit_callbacks)
+    send_story(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        title="Tab A",
+        text="Het verhaal zoals ik het in het eerste tabblad schreef.",
+    )
+
+    response = post_story(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        title="Tab B",
+        text="Het verhaal zoals ik het in het tweede tabblad schreef.",
+        caption_1="De tafel",
+    )
+
+    assert response.status_code == 200
+    assert nl(
+        "Your story was already sent, so this page was not sent. The editors "
+        "read your story first. You can still copy what you typed here."
+    ) in text_of(response)
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    title = soup.find("input", {"name": "title"})
+    assert title["value"] == "Tab B"
+    assert title.has_attr("readonly")
+    text = soup.find("textarea", {"name": "text"})
+    assert text.get_text().strip() == (
+        "Het verhaal zoals ik het in het tweede tabblad schreef."
+    )
+    assert text.has_attr("readonly")
+    assert soup.find("input", {"name": "caption_1"})["value"] == "De tafel"
+    assert soup.find("input", {"type": "file"}) is None
+    assert soup.find("button", {"type": "submit"}) is None
+    assert soup.find("form", {"method": "post"}) is None
+    assert story_of(granted).get_latest_revision_as_object().title == "Tab A"
+
+
+def test_story_form_before_payout_explains(client, roosendaal):
+    request_obj = submit_form(roosendaal, needs=["budget"], language="nl").request
+
+    response = client.get(story_path(request_obj))
+
+    assert response.status_code == 302
+    assert flash_messages(response) == [
+        nl("You cannot write or change your story now.")
+    ]
+
+
+def test_api_repeated_story_says_it_was_received(
+    client, granted, django_capture_on_commit_callbacks
+):
+    body = {"title": "Ons straatfeest", "text": STORY_TEXT}
+    api_post(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        body,
+        content_type="application/json",
+    )
+
+    response = api_post(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        body,
+        content_type="application/json",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "story_already_sent"
+    assert response.json()["message"] == nl(
+        "We already have your story. The editors read it first. You get a "
+        "message when it is on the website."
+    )
+    assert StoryPage.objects.count() == 1

@@ -61,6 +61,9 @@ STORY_STATES = (
     CLOSED,
 )
 
+# The states in which the resident's story is sent and waits for an editor.
+SENT_STATES = (IN_REVIEW, WAITING)
+
 # Why a resident cannot write her story yet.
 REASON_DECISION = "decision"
 REASON_PAYOUT = "payout"
@@ -194,6 +197,23 @@ def story_state(request_obj) -> StoryState:
     # No workflow applies, or an editor cancelled it: the draft waits for
     # an editor to publish it.
     return StoryState(state=WAITING, page=page)
+
+
+def is_sent_story(request_obj, title, text) -> bool:
+    """Return whether the request's story waits for an editor with this text.
+
+    ``title`` and ``text`` must be cleaned by ``StoryForm``. A post that
+    repeats the sent story (a double click, or a phone that sends the form
+    again after a network error) can then be answered as a success.
+    Photos are not compared.
+    """
+    state = story_state(request_obj)
+    if state.state not in SENT_STATES:
+        return False
+    # The latest revision, because a changed story is saved as a revision
+    # only.
+    page = state.page.get_latest_revision_as_object()
+    return (page.title, page.intro, page.body) == _public_content(title, text)
 
 
 def _paragraphs(text):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..intake import photos, story
 from ..intake.tokens import token_for
+from ..models import InitiativeRequest
 from .status import _private, _render, token_view
 from .urls import _subpage_url, status_url
 
@@ -157,6 +158,11 @@ def _has_extra_files(request, slots) -> bool:
 @token_view
 def story_view(request, page, request_obj):
     state = story.story_state(request_obj)
+    if request.method == "POST" and state.state in (
+        *story.SENT_STATES,
+        story.PUBLISHED,
+    ):
+        return _answer_sent_story(request, page, request_obj, state)
     if state.state not in (story.CAN_WRITE, story.CHANGES_REQUESTED):
         messages.info(request, _("You cannot write or change your story now."))
         return _back_to_status(request_obj)
@@ -185,7 +191,7 @@ def story_view(request, page, request_obj):
         photo_errors = any(slot.errors for slot in slots)
         if form.is_valid() and not photo_errors and not form_errors:
             chosen = _chosen_photos(slots, form, request_obj)
-            response = _save(request, request_obj, form, chosen, changing)
+            response = _save(request, page, request_obj, form, chosen, changing)
             for slot in slots:
                 _discard(slot, request_obj)
             return response
@@ -227,7 +233,18 @@ def story_view(request, page, request_obj):
     )
 
 
-def _save(request, request_obj, form, chosen, changing):
+def _thank(request, request_obj):
+    messages.success(
+        request,
+        _(
+            "Thank you for your story. The editors read it first. You get "
+            "a message when it is on the website."
+        ),
+    )
+    return _back_to_status(request_obj)
+
+
+def _save(request, page, request_obj, form, chosen, changing):
     title, text = form.cleaned_data["title"], form.cleaned_data["text"]
     try:
         if changing:
@@ -235,18 +252,67 @@ def _save(request, request_obj, form, chosen, changing):
         else:
             story.submit_story(request_obj, title, text, chosen)
     except story.StoryNotAllowed:
+        # Another post of this request (a double click, a network retry or
+        # a second tab) may have sent the story first.
+        request_obj = InitiativeRequest.objects.select_related(
+            "municipality", "neighbourhood"
+        ).get(pk=request_obj.pk)
+        state = story.story_state(request_obj)
+        if state.state in (*story.SENT_STATES, story.PUBLISHED):
+            return _answer_sent_story(request, page, request_obj, state)
         messages.error(
             request, _("You can no longer send this story. Nothing was saved.")
         )
-    else:
-        messages.success(
-            request,
-            _(
-                "Thank you for your story. The editors read it first. You get "
-                "a message when it is on the website."
-            ),
+        return _back_to_status(request_obj)
+    return _thank(request, request_obj)
+
+
+def _answer_sent_story(request, page, request_obj, state):
+    """Answer a post that comes after the story was sent.
+
+    A post of the sent text is a repeat, so it gets the thanks of the first
+    post. Other text (typed in a second tab) is shown again, read-only, so
+    the resident can copy it. Nothing is saved.
+    """
+    form = story.StoryForm(request.POST)
+    if form.is_valid() and story.is_sent_story(
+        request_obj, form.cleaned_data["title"], form.cleaned_data["text"]
+    ):
+        return _thank(request, request_obj)
+
+    typed = story.StoryForm(
+        initial={name: request.POST.get(name, "") for name in form.fields},
+        use_required_attribute=False,
+    )
+    for form_field in typed.fields.values():
+        form_field.widget.attrs["readonly"] = True
+    captions = [
+        (number, typed[story.caption_field_name(number)])
+        for number in range(1, photos.max_photos() + 1)
+        if request.POST.get(story.caption_field_name(number), "").strip()
+    ]
+    if state.state == story.PUBLISHED:
+        notice = _(
+            "Your story is already on the website, so this page was not sent. "
+            "You can still copy what you typed here."
         )
-    return _back_to_status(request_obj)
+    else:
+        notice = _(
+            "Your story was already sent, so this page was not sent. The "
+            "editors read your story first. You can still copy what you typed "
+            "here."
+        )
+    return _render(
+        request,
+        page,
+        request_obj,
+        "wagtail_kanskaart/story_form.html",
+        form=typed,
+        already_sent=True,
+        sent_notice=notice,
+        typed_captions=captions,
+        story_state=state,
+    )
 
 
 @require_http_methods(["GET", "HEAD"])

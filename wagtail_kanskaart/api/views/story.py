@@ -183,6 +183,23 @@ def _check_body(data, files):
     return form, clean, errors
 
 
+def _story_conflict(state):
+    """Return the 409 error for a story post in ``state``, which takes none."""
+    if state.state in story.SENT_STATES:
+        # Most often a repeat of the post that sent it, after a network error.
+        return Conflict(
+            _(
+                "We already have your story. The editors read it first. You get "
+                "a message when it is on the website."
+            ),
+            code="story_already_sent",
+        )
+    return Conflict(
+        _("You cannot write or change your story now."),
+        code="story_not_allowed",
+    )
+
+
 class StoryView(StatusTokenView):
     """The resident's story about her initiative, by the status token."""
 
@@ -207,7 +224,10 @@ class StoryView(StatusTokenView):
         summary="Send the resident's story with up to 5 photos",
         description="Accepted when the state is can_write (a new story) or "
         "changes_requested (the changed story; photos sent replace the "
-        "story's photos, and without photos it keeps them). 409 otherwise. "
+        "story's photos, and without photos it keeps them). 409 otherwise: "
+        "with code story_already_sent when the story is sent and waits for "
+        "an editor (in_review or waiting), as after a repeated post, and "
+        "story_not_allowed in the other states. "
         "Photos are checked for size and kind before they are decoded, and "
         "stored as JPEG without metadata. Errors come back per field: "
         "title, text, photos.<index>, captions.<index>.",
@@ -219,7 +239,9 @@ class StoryView(StatusTokenView):
             403: OpenApiResponse(ErrorSerializer, description="Origin not allowed."),
             404: NOT_FOUND,
             409: OpenApiResponse(
-                ErrorSerializer, description="No story can be sent now."
+                ErrorSerializer,
+                description="No story can be sent now (story_not_allowed), or "
+                "the story was sent already (story_already_sent).",
             ),
             413: OpenApiResponse(ErrorSerializer, description="Body too large."),
             429: ErrorSerializer,
@@ -237,10 +259,7 @@ class StoryView(StatusTokenView):
             raise InvalidInput({"non_field_errors": [_("Send a JSON object here.")]})
         state = story.story_state(request_obj)
         if state.state not in (story.CAN_WRITE, story.CHANGES_REQUESTED):
-            raise Conflict(
-                _("You cannot write or change your story now."),
-                code="story_not_allowed",
-            )
+            raise _story_conflict(state)
 
         form, clean, errors = _check_body(data, request.FILES)
         if errors:
@@ -266,8 +285,8 @@ class StoryView(StatusTokenView):
                     list(zip(clean, captions, strict=True)) if clean else kept,
                 )
         except story.StoryNotAllowed as error:
-            raise Conflict(
-                _("You cannot write or change your story now."),
-                code="story_not_allowed",
+            # Another post of this request may have sent the story first.
+            raise _story_conflict(
+                story.story_state(self.get_request_obj(token))
             ) from error
         return self.respond_story(self.get_request_obj(token), status=201)
