@@ -1156,6 +1156,18 @@ def test_second_tab_shows_typed_story_read_only(
     assert story_of(granted).get_latest_revision_as_object().title == "Tab A"
 
 
+def test_story_form_after_sending_goes_to_status(
+    client, granted, django_capture_on_commit_callbacks
+):
+    send_story(client, granted, django_capture_on_commit_callbacks)
+
+    response = client.get(story_path(granted))
+
+    assert response.status_code == 302
+    assert response["Location"] == path_of(status_url(granted))
+    assert flash_messages(response) == []
+
+
 def test_story_form_before_payout_explains(client, roosendaal):
     request_obj = submit_form(roosendaal, needs=["budget"], language="nl").request
 

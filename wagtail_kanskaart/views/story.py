@@ -158,11 +158,12 @@ def _has_extra_files(request, slots) -> bool:
 @token_view
 def story_view(request, page, request_obj):
     state = story.story_state(request_obj)
-    if request.method == "POST" and state.state in (
-        *story.SENT_STATES,
-        story.PUBLISHED,
-    ):
-        return _answer_sent_story(request, page, request_obj, state)
+    if state.state in (*story.SENT_STATES, story.PUBLISHED):
+        if request.method == "POST":
+            return _answer_sent_story(request, page, request_obj, state)
+        # The back button after sending leads here: the status page shows
+        # the story's state, so no message is needed.
+        return _back_to_status(request_obj)
     if state.state not in (story.CAN_WRITE, story.CHANGES_REQUESTED):
         messages.info(request, _("You cannot write or change your story now."))
         return _back_to_status(request_obj)
