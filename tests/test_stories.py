@@ -274,6 +274,84 @@ def test_story_png_alpha_is_flattened_on_white(
         assert stored.getpixel((50, 50))[2] > 200
 
 
+def png_16_bit(image):
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def stored_photo(request_obj):
+    image = story_of(request_obj).photos.get().image
+    with image.open_file() as file:
+        return Image.open(io.BytesIO(file.read()))
+
+
+def test_story_16_bit_png_keeps_its_grey(
+    client, granted, django_capture_on_commit_callbacks
+):
+    content = png_16_bit(Image.new("I;16", (64, 48), 30000))
+    with Image.open(io.BytesIO(content)) as opened:
+        assert opened.mode == "I;16"
+
+    post_story(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        photo_1=upload(content, "scan.png", "image/png"),
+    )
+
+    with stored_photo(granted) as stored:
+        assert stored.mode == "RGB"
+        # 30000 of 65535 is 117 of 255.
+        assert stored.getpixel((32, 24)) == pytest.approx((117, 117, 117), abs=2)
+
+
+def test_story_16_bit_png_gradient_is_kept(
+    client, granted, django_capture_on_commit_callbacks
+):
+    gradient = Image.new("I;16", (256, 32))
+    for x in range(256):
+        gradient.paste(x * 257, (x, 0, x + 1, 32))
+
+    post_story(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        photo_1=upload(png_16_bit(gradient), "verloop.png", "image/png"),
+    )
+
+    with stored_photo(granted) as stored:
+        for x in (0, 64, 128, 192, 255):
+            red, green, blue = stored.getpixel((x, 16))
+            assert red == pytest.approx(x, abs=6), x
+            assert green == red
+            assert blue == red
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "expected"),
+    [
+        ("I;16", 30000, 117),
+        ("I;16B", 30000, 117),
+        ("I", 30000, 117),
+        ("I", 65535, 255),
+        # Values beyond 16 bits: the image's own range is spread over 0..255.
+        ("I", 1_000_000, 255),
+    ],
+)
+def test_convert_scales_integer_modes(mode, value, expected):
+    from wagtail_kanskaart.intake.photos import _convert
+
+    image = Image.new(mode, (8, 8), value)
+    image.putpixel((0, 0), 0)
+
+    converted = _convert(image)
+
+    assert converted.mode == "RGB"
+    assert converted.getpixel((4, 4)) == (expected, expected, expected)
+    assert converted.getpixel((0, 0)) == (0, 0, 0)
+
+
 def test_story_heic_is_stored_as_jpeg(
     client, granted, django_capture_on_commit_callbacks
 ):

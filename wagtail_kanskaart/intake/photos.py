@@ -193,9 +193,34 @@ def _to_srgb(rgb, icc_profile):
         return rgb
 
 
+# Pillow's modes of 16-bit and 32-bit integer pixels, as in 16-bit greyscale
+# PNGs. Its convert("RGB") clips their values at 255 instead of scaling
+# them, which turns such a photo white.
+_WIDE_INTEGER_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
+_MAX_16_BIT = 65535
+
+
+def _to_8_bit(image):
+    """Return an integer greyscale image of 16 or 32 bits as 8-bit ("L").
+
+    Values within 0..65535 are 16-bit values and keep their top 8 bits.
+    Other values are spread from the image's own range over 0..255.
+    """
+    wide = image.convert("I")
+    low, high = wide.getextrema()
+    if low >= 0 and high <= _MAX_16_BIT:
+        scale, offset = 1 / 256, 0.0
+    else:
+        scale = 255 / max(high - low, 1)
+        offset = -low * scale
+    return wide.point(lambda value: value * scale + offset).convert("L")
+
+
 def _convert(image):
     """Return an upright RGB copy of ``image`` on white, at most the max side."""
     upright = ImageOps.exif_transpose(image)
+    if upright.mode in _WIDE_INTEGER_MODES:
+        upright = _to_8_bit(upright)
     if upright.mode in ("RGBA", "LA", "PA") or (
         upright.mode == "P" and "transparency" in upright.info
     ):
