@@ -62,6 +62,10 @@ DEFAULTS = {
     # example "https://kans.roosendaal.nl". None means the root URL of the
     # Wagtail site the municipality page belongs to.
     "CARD_BASE_URL": None,
+    # Strip EXIF (location, camera), XMP, IPTC and comments from every file
+    # saved through Wagtail's image model (image_metadata). The original
+    # file is cleaned too, so its renditions are clean.
+    "STRIP_IMAGE_METADATA": True,
 }
 
 
