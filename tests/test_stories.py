@@ -755,6 +755,69 @@ def test_story_text_is_escaped(
     assert "<b>vet</b>" not in html
 
 
+def long_paragraph(length=4900):
+    """Return one paragraph of numbered words, ``length`` characters long."""
+    words = []
+    number = 0
+    while len(" ".join(words)) < length:
+        number += 1
+        words.append(f"woord{number}")
+    return " ".join(words)[:length].rsplit(" ", 1)[0] + " einde."
+
+
+def test_long_story_intro_is_shortened(
+    client, editor_client, granted, django_capture_on_commit_callbacks
+):
+    text = long_paragraph()
+    post_story(client, granted, django_capture_on_commit_callbacks, text=text)
+    story = story_of(granted)
+
+    assert len(story.intro) <= 300
+    assert story.intro.endswith("…")
+    shortened = story.intro.removesuffix("…")
+    assert text.startswith(shortened)
+    # Cut between two words, not inside one.
+    assert text[len(shortened)] == " "
+    assert "woord1 " in story.body
+    assert "einde." in story.body
+
+    approve(editor_client, story, django_capture_on_commit_callbacks)
+    page_text = text_of(client.get(path_of(story_of(granted).url)))
+    # The page shows the whole text once, without the shortened copy on top.
+    assert page_text.count("woord1 woord2 ") == 1
+    assert "einde." in page_text
+
+
+def test_short_first_paragraph_stays_whole(
+    client, granted, django_capture_on_commit_callbacks
+):
+    first = "Het feest was groot. " * 14
+    post_story(
+        client,
+        granted,
+        django_capture_on_commit_callbacks,
+        text=first + "\n\nDaarna ruimden we samen op.",
+    )
+    story = story_of(granted)
+
+    assert story.intro == first.strip()
+    assert "Het feest was groot." not in story.body
+    assert "Daarna ruimden we samen op." in story.body
+
+
+def test_long_story_comes_back_whole_for_changes(
+    client, editor_client, granted, django_capture_on_commit_callbacks
+):
+    text = long_paragraph(1000) + "\n\nDaarna ruimden we samen op."
+    post_story(client, granted, django_capture_on_commit_callbacks, text=text)
+    reject(editor_client, story_of(granted), django_capture_on_commit_callbacks)
+
+    form = client.get(story_path(granted))
+
+    soup = BeautifulSoup(form.content.decode(), "html.parser")
+    assert soup.find("textarea", {"name": "text"}).get_text().strip() == text
+
+
 def log_actions(request_obj):
     return list(
         ModelLogEntry.objects.for_instance(request_obj)

@@ -41,6 +41,10 @@ TITLE_MAX_LENGTH = 120
 TEXT_MIN_LENGTH = 30
 TEXT_MAX_LENGTH = 5000
 CAPTION_MAX_LENGTH = 200
+# The introduction that cards, feeds and the API show: the first paragraph,
+# shortened to this many characters, the ellipsis included.
+INTRO_MAX_LENGTH = 300
+ELLIPSIS = "…"
 SLUG_FALLBACK = "verhaal"
 
 # The states of a request's story, as the status page and the API name them.
@@ -228,17 +232,49 @@ def _rich_text(paragraphs) -> str:
     return "".join(parts)
 
 
+def _shorten(paragraph) -> str:
+    """Return ``paragraph`` on one line, cut between words to ``INTRO_MAX_LENGTH``.
+
+    A cut text ends with an ellipsis.
+    """
+    text = " ".join(paragraph.split())
+    if len(text) <= INTRO_MAX_LENGTH:
+        return text
+    cut = text[: INTRO_MAX_LENGTH - len(ELLIPSIS) + 1]
+    if " " in cut:
+        # Drop the word the limit cuts through, or the space after a word.
+        cut = cut.rsplit(" ", 1)[0]
+    else:
+        # One very long word: cut it.
+        cut = cut[:-1]
+    return cut.rstrip(" ,;:-–") + ELLIPSIS
+
+
+def is_shortened_intro(intro, first_paragraph) -> bool:
+    """Return whether ``intro`` is a shortened copy of ``first_paragraph``."""
+    if not intro.endswith(ELLIPSIS):
+        return False
+    start = intro.removesuffix(ELLIPSIS)
+    return " ".join(first_paragraph.split()).startswith(start)
+
+
 def _public_content(title, text):
     """Return the page's title, intro and body, with contact details replaced.
 
     The first paragraph becomes the introduction that cards and feeds show;
-    the rest becomes the body.
+    the rest becomes the body. A first paragraph longer than
+    ``INTRO_MAX_LENGTH`` is shortened for the introduction and kept whole
+    in the body, so the body has the whole text.
     """
     # The marker is public text, so it is written in the site's language.
     with translation.override(settings.LANGUAGE_CODE):
         title = redact_contact_details(title)
         paragraphs = _paragraphs(redact_contact_details(text))
-    intro = " ".join(paragraphs[0].split()) if paragraphs else ""
+    if not paragraphs:
+        return title, "", ""
+    intro = _shorten(paragraphs[0])
+    if is_shortened_intro(intro, paragraphs[0]):
+        return title, intro, _rich_text(paragraphs)
     return title, intro, _rich_text(paragraphs[1:])
 
 
@@ -248,13 +284,30 @@ def story_text(page) -> str:
     The resident changes her story from this text when the editors ask
     for changes. Paragraphs are separated by an empty line.
     """
-    paragraphs = [page.intro.strip()] if page.intro.strip() else []
+    paragraphs = []
     body = re.sub(r"<br\s*/?>", "\n", page.body or "")
     for block in re.split(r"</p>|</h[1-6]>|</li>", body):
         text = html.unescape(strip_tags(block)).strip()
         if text:
             paragraphs.append(text)
+    intro = page.intro.strip()
+    if intro and not (paragraphs and is_shortened_intro(intro, paragraphs[0])):
+        paragraphs.insert(0, intro)
     return "\n\n".join(paragraphs)
+
+
+def story_lead(page) -> str:
+    """Return the introduction to show above the story's body, or "".
+
+    A shortened copy of the body's first paragraph is left out, so the
+    story page does not show the start of the text twice.
+    """
+    intro = page.intro.strip()
+    first = re.split(r"</p>|</h[1-6]>|</li>", page.body or "", maxsplit=1)[0]
+    first_text = html.unescape(strip_tags(re.sub(r"<br\s*/?>", " ", first)))
+    if is_shortened_intro(intro, first_text):
+        return ""
+    return intro
 
 
 def _public_caption(caption) -> str:

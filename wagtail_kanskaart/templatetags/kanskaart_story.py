@@ -31,3 +31,11 @@ def kanskaart_story_summary(request_obj):
     from ..admin.request_display import story_summary
 
     return story_summary(request_obj)
+
+
+@register.simple_tag
+def kanskaart_story_lead(page):
+    """Return the introduction to show above a story page's body, or ""."""
+    from ..intake.story import story_lead
+
+    return story_lead(page)
