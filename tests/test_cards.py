@@ -731,3 +731,258 @@ def test_admin_explains_missing_address(client, editor, roosendaal, kalsdonk):
     assert posted.status_code == 200
     assert posted["Content-Type"].startswith("text/html")
     assert problem in posted.content.decode()
+
+
+# The invitation: length, lines, fit and characters
+
+
+def post_print(client, municipality, neighbourhood, invitation):
+    return client.post(
+        print_url(municipality),
+        {"neighbourhood": neighbourhood.pk, "layout": "a6", "invitation": invitation},
+    )
+
+
+def test_print_rejects_too_many_lines(client, editor, roosendaal, kalsdonk):
+    response = post_print(client, roosendaal, kalsdonk, "x\n" * 22)
+
+    assert response["Content-Type"].startswith("text/html")
+    assert "The invitation has 22 lines. Use at most 10 lines." in (
+        response.content.decode()
+    )
+
+
+# Names at the models' maximum length, with which a ten-line invitation
+# no longer fits above the QR code even at the smallest text size.
+LONG_TITLE = "Gemeente Roosendaal met " + "Wouw Heerle Moerstraten Nispen " * 7
+LONG_NAME = ("Kalsdonk en de wijken " + "Westrand " * 10)[:100]
+TEN_WRAPPING_LINES = "\n".join(["W" * 42] * 4 + ["x"] * 6)
+
+
+def test_print_rejects_invitation_that_does_not_fit(
+    client, editor, roosendaal, kalsdonk
+):
+    type(roosendaal).objects.filter(pk=roosendaal.pk).update(title=LONG_TITLE)
+    kalsdonk.name = LONG_NAME
+    kalsdonk.save()
+
+    too_long = post_print(client, roosendaal, kalsdonk, TEN_WRAPPING_LINES)
+    short = post_print(client, roosendaal, kalsdonk, "Doe mee!")
+
+    assert too_long["Content-Type"].startswith("text/html")
+    assert "The invitation does not fit on the card." in too_long.content.decode()
+    assert short["Content-Type"] == "application/pdf"
+
+
+def test_fit_check_measures_with_pdf_layout(roosendaal, kalsdonk):
+    from wagtail_kanskaart.cards import pdf
+
+    with translation.override("nl"):
+        ten_lines = pdf.card_text(kalsdonk, "\n".join(["x"] * 10))
+        many_lines = pdf.card_text(kalsdonk, "\n".join(["x"] * 22))
+
+    assert pdf.fits(ten_lines)
+    assert not pdf.fits(many_lines)
+
+
+def test_accepted_invitation_stays_above_qr(client, editor, roosendaal, kalsdonk, zbar):
+    # Ten full lines of the widest letter: the most an invitation can fill.
+    invitation = "\n".join(["W" * 19] * 10)
+
+    response = post_print(client, roosendaal, kalsdonk, invitation)
+
+    assert response["Content-Type"] == "application/pdf"
+    [image] = render(response.content)
+    assert decoded(zbar, image) == [short_url(kalsdonk)]
+    assert dark_pixels_near_edges(image, (0, 0, *image.size), 8) == []
+
+
+def test_print_counts_line_break_as_one(client, editor, roosendaal, kalsdonk):
+    # 200 characters as the browser counts them, 201 with "\r\n".
+    invitation = "a" * 99 + "\r\n" + "b" * 100
+
+    response = post_print(client, roosendaal, kalsdonk, invitation)
+
+    assert response["Content-Type"] == "application/pdf"
+    # The card splits the long words over several lines.
+    letters = "".join(page_text(response.content).split())
+    assert "a" * 99 + "b" * 100 in letters
+
+
+def test_print_removes_invisible_characters(client, editor, roosendaal, kalsdonk):
+    invitation = "Doe\u200b mee\u2003met\u00a0je\u202e buren\u2060!"
+
+    response = post_print(client, roosendaal, kalsdonk, invitation)
+
+    assert response["Content-Type"] == "application/pdf"
+    assert "Doe mee met je buren!" in page_text(response.content)
+
+
+def test_print_form_warns_about_changed_names(client, editor, kalsdonk):
+    municipality = make_municipality("sehir", "Şehir 🌷")
+    make_neighbourhood(municipality, name="Mahallesi Ğ", slug="mahallesi")
+    editor.is_superuser = True
+    editor.save()
+
+    response = client.get(print_url(municipality))
+
+    warning = soup_of(response).find(attrs={"data-kanskaart-changed-names": True})
+    assert warning is not None
+    text = warning.get_text(" ", strip=True)
+    assert "The card shows “Sehir ?” instead of “Şehir 🌷”." in text
+    assert "The card shows “Mahallesi G” instead of “Mahallesi Ğ”." in text
+
+
+def test_print_form_without_changed_names_has_no_warning(
+    client, editor, roosendaal, kalsdonk
+):
+    response = client.get(print_url(roosendaal))
+
+    assert soup_of(response).find(attrs={"data-kanskaart-changed-names": True}) is None
+
+
+def test_pdf_properties_leave_out_unprintable(kalsdonk):
+    municipality = make_municipality("sehir", "Şehir 🌷")
+    neighbourhood = make_neighbourhood(municipality, name="Mahallesi Ğ", slug="m")
+
+    content = make_pdf(municipality, [neighbourhood])
+
+    metadata = pypdfium2.PdfDocument(content).get_metadata_dict()
+    assert "?" not in metadata["Title"]
+    assert metadata["Title"].endswith("Sehir")
+    assert metadata["Author"] == "Sehir"
+    assert metadata["Subject"] == "Mahallesi G"
+
+
+# The invitation on the municipality page
+
+
+def edit_form_data(client, page):
+    """Return the page's edit form as a browser would send it unchanged."""
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    form = soup_of(response).find("form", attrs={"id": "page-edit-form"})
+    values = {}
+    for control in form.find_all(["input", "textarea", "select"]):
+        name = control.get("name")
+        if not name:
+            continue
+        if control.name == "textarea":
+            values[name] = control.get_text().removeprefix("\n")
+        elif control.name == "select":
+            selected = control.find("option", selected=True)
+            values[name] = selected["value"] if selected else ""
+        elif control.get("type") in ("checkbox", "radio"):
+            if control.has_attr("checked"):
+                values[name] = control.get("value", "on")
+        elif control.get("type") != "submit":
+            values[name] = control.get("value", "")
+    return values
+
+
+def save_invitation(client, page, invitation):
+    data = edit_form_data(client, page)
+    data["card_invitation"] = invitation
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+
+
+def test_page_saves_valid_invitation(client, editor, roosendaal):
+    response = save_invitation(client, roosendaal, "Doe\u200b mee!\r\nNu\u00a0meteen.")
+
+    assert response.status_code == 302
+    roosendaal.refresh_from_db()
+    draft = roosendaal.get_latest_revision_as_object()
+    assert draft.card_invitation == "Doe mee!\nNu meteen."
+
+
+@pytest.mark.parametrize(
+    ("invitation", "message"),
+    [
+        ("Doe mee 😀", "The card cannot print these characters: 😀"),
+        ("Kom naar ons ş", "The card cannot print these characters: ş"),
+        ("x\n" * 22, "The invitation has 22 lines. Use at most 10 lines."),
+        ("x" * 201, "at most 200 characters, it has 201"),
+    ],
+)
+def test_page_rejects_bad_invitation(client, editor, roosendaal, invitation, message):
+    response = save_invitation(client, roosendaal, invitation)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_page_rejects_invitation_that_does_not_fit(
+    client, editor, roosendaal, kalsdonk
+):
+    kalsdonk.name = LONG_NAME
+    kalsdonk.save()
+    data = edit_form_data(client, roosendaal)
+    data["title"] = LONG_TITLE
+    data["card_invitation"] = TEN_WRAPPING_LINES
+
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[roosendaal.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "The invitation does not fit on the card." in response.content.decode()
+
+
+def test_page_counts_line_break_as_one(client, editor, roosendaal):
+    response = save_invitation(client, roosendaal, "a" * 99 + "\r\n" + "b" * 100)
+
+    assert response.status_code == 302
+
+
+def test_page_help_text_names_the_limits(client, editor, roosendaal):
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[roosendaal.pk]))
+
+    html = response.content.decode()
+    assert "at most 200 characters and 10 lines" in html
+    assert "letters, digits and normal punctuation" in html
+
+
+# The admin screens
+
+
+def test_print_button_has_small_icon(client, editor, roosendaal, kalsdonk):
+    response = client.get(print_url(roosendaal))
+
+    button = soup_of(response).find("button", attrs={"type": "submit"})
+    assert "button--icon" in button["class"]
+    assert button.find(class_="icon-wrapper") is not None
+    assert "Download PDF" in button.get_text()
+
+
+def test_index_table_scrolls_sideways(client, editor, roosendaal, kalsdonk):
+    response = client.get(cards_index())
+
+    section = soup_of(response).find("section", class_="kanskaart-card-section")
+    table = section.find("table")
+    assert "kanskaart-table-scroll" in table.parent["class"]
+
+
+def test_index_explains_in_plain_words(client, editor, roosendaal, kalsdonk):
+    html = client.get(cards_index()).content.decode()
+
+    assert "Requests from the card: requests sent from the form" in html
+    assert "Recent means" not in html
+
+
+def test_no_neighbourhoods_points_to_administrator(client, editor, roosendaal):
+    roosendaal.neighbourhoods.all().delete()
+
+    index = client.get(cards_index()).content.decode()
+    form = client.get(print_url(roosendaal)).content.decode()
+
+    message = "Ask the administrator to add them"
+    assert message in index
+    assert message in form
+    assert "under Kanskaart" not in index
+
+
+def test_not_found_page_links_home(client, kalsdonk):
+    response = client.get("/k/onbekend/")
+
+    link = soup_of(response).find("a", attrs={"data-kanskaart-home": True})
+    assert response.status_code == 404
+    assert link["href"] == "/"

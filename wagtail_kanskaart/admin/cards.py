@@ -7,7 +7,7 @@ Every screen is limited to the municipalities the editor may edit
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -24,9 +24,8 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from ..cards import pdf
 from ..cards.addresses import ShortAddressUnavailable, short_url
-from ..cards.text import unprintable_characters
+from ..cards.invitation import InvitationField, changed_name_messages, check_fits
 from ..cards.visits import RECENT_DAYS, card_figures
-from ..models.municipality import CARD_INVITATION_MAX_LENGTH
 from .permissions import editable_municipalities
 
 NAMESPACE = "kanskaart_card_admin"
@@ -84,26 +83,19 @@ class PrintForm(forms.Form):
             "invalid_choice": gettext_lazy("Choose A6 or A4."),
         },
     )
-    invitation = forms.CharField(
+    invitation = InvitationField(
         label=gettext_lazy("Invitation"),
         help_text=gettext_lazy(
             "The short text on the card that invites residents. At most "
-            "200 characters. Change the standard text on the municipality "
-            "page, under invitation on the paper card."
+            "200 characters and 10 lines. Change the standard text on the "
+            "municipality page, under invitation on the paper card."
         ),
-        max_length=CARD_INVITATION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": gettext_lazy("Write an invitation for the card."),
-            "max_length": gettext_lazy(
-                "Make the invitation shorter: at most %(limit_value)d "
-                "characters, it has %(show_value)d."
-            ),
-        },
+        error_messages={"required": gettext_lazy("Write an invitation for the card.")},
     )
 
-    def __init__(self, *args, neighbourhoods=(), **kwargs):
+    def __init__(self, *args, municipality=None, neighbourhoods=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.municipality = municipality
         self.neighbourhoods = {str(n.pk): n for n in neighbourhoods}
         self.fields["neighbourhood"].choices = [
             (ALL_NEIGHBOURHOODS, _("All neighbourhoods")),
@@ -111,21 +103,12 @@ class PrintForm(forms.Form):
         ]
 
     def clean_invitation(self):
-        text = self.cleaned_data["invitation"].replace("\r\n", "\n")
-        unprintable = unprintable_characters(text)
-        if unprintable:
-            shown = " ".join(
-                char if char.isprintable() else f"U+{ord(char):04X}"
-                for char in unprintable
-            )
-            raise ValidationError(
-                _(
-                    "The card cannot print these characters: %(characters)s. "
-                    "Remove them or write them another way."
-                )
-                % {"characters": shown},
-                code="unprintable",
-            )
+        text = self.cleaned_data["invitation"]
+        if "neighbourhood" in self.cleaned_data:
+            neighbourhoods = self.chosen_neighbourhoods()
+        else:
+            neighbourhoods = list(self.neighbourhoods.values())
+        check_fits(text, self.municipality.title, neighbourhoods)
         return text
 
     def chosen_neighbourhoods(self):
@@ -219,10 +202,15 @@ class PrintView(CardAdminMixin, TemplateView):
 
     def get_form(self):
         if self.request.method == "POST":
-            return PrintForm(self.request.POST, neighbourhoods=self.neighbourhoods)
+            return PrintForm(
+                self.request.POST,
+                municipality=self.municipality,
+                neighbourhoods=self.neighbourhoods,
+            )
         chosen = self.request.GET.get("neighbourhood", "")
         known = {str(n.pk) for n in self.neighbourhoods}
         return PrintForm(
+            municipality=self.municipality,
             neighbourhoods=self.neighbourhoods,
             initial={
                 "neighbourhood": chosen if chosen in known else ALL_NEIGHBOURHOODS,
@@ -239,6 +227,9 @@ class PrintView(CardAdminMixin, TemplateView):
                 "action_url": url("print", self.municipality.pk),
                 "has_form": self.municipality.form_page is not None,
                 "has_neighbourhoods": bool(self.neighbourhoods),
+                "changed_names": changed_name_messages(
+                    self.municipality, self.neighbourhoods
+                ),
             }
         )
         return context
@@ -252,7 +243,10 @@ class PrintView(CardAdminMixin, TemplateView):
         if not neighbourhoods:
             messages.error(
                 request,
-                _("This municipality has no neighbourhoods yet. Add them first."),
+                _(
+                    "This municipality has no neighbourhoods yet. Ask the "
+                    "administrator to add them, then print their cards here."
+                ),
             )
             return self.render_to_response(self.get_context_data(form=form))
         layout = form.cleaned_data["layout"]

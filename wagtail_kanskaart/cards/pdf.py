@@ -80,14 +80,29 @@ class Line:
 
 
 def card_text(neighbourhood, invitation: str) -> CardText:
-    """Return the texts of a neighbourhood's card in the active language."""
-    municipality = neighbourhood.municipality
+    """Return the texts of a neighbourhood's card in the active language.
+
+    Raises ``addresses.ShortAddressUnavailable`` when the card address
+    cannot be built.
+    """
+    return make_card_text(
+        neighbourhood.municipality.title,
+        neighbourhood.name,
+        short_url(neighbourhood),
+        invitation,
+    )
+
+
+def make_card_text(
+    municipality_title: str, neighbourhood_name: str, url: str, invitation: str
+) -> CardText:
+    """Return the texts of one card in the active language, from plain values."""
     return CardText(
-        municipality=printable(municipality.title),
+        municipality=printable(municipality_title),
         heading=_("Your chance!"),
         audience=printable(
             _("For residents of %(neighbourhood)s")
-            % {"neighbourhood": neighbourhood.name}
+            % {"neighbourhood": neighbourhood_name}
         ),
         invitation=printable(invitation),
         needs_heading=_("What can you get?"),
@@ -95,7 +110,7 @@ def card_text(neighbourhood, invitation: str) -> CardText:
         # form say the same.
         needs=[str(label) for _value, label in NEED_CHOICES],
         address_label=_("Scan the code or type:"),
-        address=printable(printed_address(short_url(neighbourhood))),
+        address=printable(printed_address(url)),
     )
 
 
@@ -145,6 +160,36 @@ def _address_lines(address: str) -> list[tuple[str, float]]:
     return [(part, size) for part in parts]
 
 
+# The address label's font size, and its line height as a factor of it.
+LABEL_SIZE = 9
+LABEL_LEADING = 1.3
+
+
+def _address_height(address: str) -> float:
+    """Return the height of the address lines, from the safe margin up."""
+    return sum(size * 1.2 for _part, size in _address_lines(address))
+
+
+def _qr_bottom(address: str) -> float:
+    """Return the height of the QR code's lower edge above the safe margin."""
+    return _address_height(address) + 1 * mm + LABEL_SIZE * LABEL_LEADING
+
+
+def _text_room(address: str) -> float:
+    """Return the height between the top safe margin and the QR code, minus a gap."""
+    content_height = CARD_HEIGHT - 2 * SAFE_MARGIN
+    return content_height - (_qr_bottom(address) + QR_SIZE) - 2 * mm
+
+
+def fits(text: CardText) -> bool:
+    """Return whether the text fits above the QR code at the smallest scale.
+
+    Forms call this before a card is printed, so ``draw_card`` never has
+    to draw text that runs over the QR code or past the cut line.
+    """
+    return _height(_text_lines(text, SCALES[-1])) <= _text_room(text.address)
+
+
 def draw_card(canvas: Canvas, text: CardText, qr, x: float, y: float) -> None:
     """Draw one card whose cut lines start at the lower left corner (x, y)."""
     left = x + SAFE_MARGIN
@@ -158,22 +203,22 @@ def draw_card(canvas: Canvas, text: CardText, qr, x: float, y: float) -> None:
         canvas.setFont(BOLD_FONT, size)
         canvas.drawCentredString(x + CARD_WIDTH / 2, baseline + size * 0.2, part)
         baseline += size * 1.2
-    label_size = 9
-    canvas.setFont(FONT, label_size)
+    canvas.setFont(FONT, LABEL_SIZE)
     canvas.setFillColorRGB(*MUTED_COLOUR)
     canvas.drawCentredString(x + CARD_WIDTH / 2, baseline + 1 * mm, text.address_label)
-    qr_bottom = baseline + 1 * mm + label_size * 1.3
+    qr_bottom = bottom + _qr_bottom(text.address)
     draw_qr(canvas, qr, x + (CARD_WIDTH - QR_SIZE) / 2, qr_bottom, QR_SIZE)
 
     # From the top down: the text, as large as fits above the QR code.
-    room = top - (qr_bottom + QR_SIZE) - 2 * mm
+    room = _text_room(text.address)
     for scale in SCALES:
         lines = _text_lines(text, scale)
         if _height(lines) <= room:
             break
-    # NOTE: at the smallest scale the text is drawn even when it is still
-    # too tall; the 200-character limit on the invitation keeps that from
-    # happening with real municipality and neighbourhood names.
+    # NOTE: text that does not fit at the smallest scale is still drawn,
+    # over the QR code. The print form and the municipality page reject
+    # such an invitation with ``fits``, so only a caller that skips those
+    # forms can get here.
     cursor = top
     for line in lines:
         cursor -= line.space_before + line.leading
@@ -207,6 +252,15 @@ def _draw_cut_marks(canvas: Canvas, offset_y: float) -> None:
     canvas.restoreState()
 
 
+def _metadata_text(text: str) -> str:
+    """Return ``text`` for the PDF's properties: undrawable characters left out.
+
+    A viewer shows the title in its window, where a "?" for an emoji
+    looks like a mistake, so such characters are dropped, not replaced.
+    """
+    return " ".join(printable(text, replacement="").split())
+
+
 def card_pdf(
     municipality,
     neighbourhoods,
@@ -228,12 +282,12 @@ def card_pdf(
     with translation.override(language):
         canvas = Canvas(buffer, pagesize=A6 if layout == LAYOUT_A6 else A4)
         canvas.setTitle(
-            printable(
+            _metadata_text(
                 _("Paper cards %(municipality)s") % {"municipality": municipality.title}
             )
         )
-        canvas.setSubject(printable(", ".join(n.name for n in neighbourhoods)))
-        canvas.setAuthor(printable(municipality.title))
+        canvas.setSubject(_metadata_text(", ".join(n.name for n in neighbourhoods)))
+        canvas.setAuthor(_metadata_text(municipality.title))
         canvas.setCreator("wagtail-kanskaart")
         for neighbourhood in neighbourhoods:
             text = card_text(neighbourhood, invitation)

@@ -25,6 +25,32 @@ def _drawable(char: str) -> bool:
     return True
 
 
+# Line and paragraph separators that mean a line break. "\r\n" comes first,
+# so a browser's line break becomes one "\n", as its maxlength counts it.
+LINE_BREAKS = ("\r\n", "\r", "\x85", "\u2028", "\u2029")
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` as an editor means it, without invisible characters.
+
+    Line breaks become "\n", every space separator (Unicode category Zs:
+    non-breaking, em and thin spaces) becomes " ", and format characters
+    (category Cf: zero-width spaces, joiners, bidirectional marks) are
+    removed. Text pasted from a word processor often contains these, and
+    the editor cannot see them to take them out.
+    """
+    for line_break in LINE_BREAKS:
+        text = text.replace(line_break, "\n")
+    result = []
+    for char in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(char)
+        if category == "Zs":
+            result.append(" ")
+        elif category != "Cf":
+            result.append(char)
+    return "".join(result)
+
+
 def unprintable_characters(text: str) -> list[str]:
     """Return the characters of ``text`` that Helvetica cannot draw, once each."""
     found = []
@@ -38,8 +64,11 @@ def unprintable_characters(text: str) -> list[str]:
     return found
 
 
-def printable(text: str) -> str:
-    """Return ``text`` with only characters Helvetica can draw (see module doc)."""
+def printable(text: str, replacement: str = REPLACEMENT) -> str:
+    """Return ``text`` with only characters Helvetica can draw (see module doc).
+
+    A character with no drawable base letter becomes ``replacement``.
+    """
     result = []
     for char in unicodedata.normalize("NFC", text):
         if char in "\n\t":
@@ -54,7 +83,7 @@ def printable(text: str) -> str:
                 for part in unicodedata.normalize("NFKD", char)
                 if not unicodedata.combining(part)
             )
-            result.append(base if base and _drawable(base) else REPLACEMENT)
+            result.append(base if base and _drawable(base) else replacement)
     return "".join(result)
 
 

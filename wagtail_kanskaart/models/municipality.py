@@ -183,8 +183,9 @@ class MunicipalityPage(RoutablePageMixin, Page):
         max_length=CARD_INVITATION_MAX_LENGTH,
         blank=True,
         help_text=_(
-            "A short text that invites residents to share their idea. "
-            "Leave empty for the standard text."
+            "A short text that invites residents to share their idea: at most "
+            "200 characters and 10 lines, in letters, digits and normal "
+            "punctuation. Leave empty for the standard text."
         ),
     )
 

@@ -28,6 +28,8 @@ class KanskaartPageForm(WagtailAdminPageForm):
                 help_text=decimal_field.help_text,
                 required=decimal_field.required,
             )
+        if "card_invitation" in self.fields:
+            self._use_invitation_field()
         municipality = self._municipality()
         for name in ("neighbourhood", "neighbourhoods"):
             if name in self.fields and municipality is not None:
@@ -48,3 +50,30 @@ class KanskaartPageForm(WagtailAdminPageForm):
             return parent
         # The page is a municipality itself.
         return self.instance if isinstance(self.instance, MunicipalityPage) else None
+
+    def _use_invitation_field(self):
+        """Check the card invitation as the print form does (``cards.invitation``)."""
+        from ..cards.invitation import InvitationField
+
+        model_field = self.fields["card_invitation"]
+        self.fields["card_invitation"] = InvitationField(
+            label=model_field.label,
+            help_text=model_field.help_text,
+            required=False,
+            widget=model_field.widget,
+        )
+
+    def clean_card_invitation(self):
+        from ..cards.invitation import check_fits
+
+        text = self.cleaned_data["card_invitation"]
+        if not text:
+            return text
+        title = self.cleaned_data.get("title") or self.instance.title
+        neighbourhoods = (
+            list(self.instance.neighbourhoods.order_by("name"))
+            if self.instance.pk
+            else []
+        )
+        check_fits(text, title, neighbourhoods)
+        return text
