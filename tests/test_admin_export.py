@@ -31,6 +31,7 @@ HEADINGS = [
     "Amount asked",
     "Amount granted",
     "Status",
+    "Source",
     "Name",
     "E-mail address",
     "Phone number",
@@ -109,6 +110,7 @@ def test_csv_row(client, editor, requests):
         "400.00",
         "",
         "in review",
+        "form",
         "Fatma Yilmaz",
         "fatma@example.org",
         "06 12345678",
@@ -119,7 +121,25 @@ def test_csv_granted_amount(client, editor, requests):
     row = by_reference(csv_rows(client))[requests["granted"].reference]
 
     assert row[6:9] == ["150.00", "150.00", "granted"]
-    assert row[11] == ""
+    assert row[12] == ""
+
+
+def test_csv_source_column(client, editor, requests):
+    InitiativeRequest.objects.filter(pk=requests["granted"].pk).update(source="card")
+
+    rows = by_reference(csv_rows(client))
+
+    source = HEADINGS.index("Source")
+    assert rows[requests["granted"].reference][source] == "paper card"
+    assert rows[requests["waiting"].reference][source] == "form"
+
+
+def test_csv_lists_card_requests(client, editor, requests):
+    InitiativeRequest.objects.filter(pk=requests["granted"].pk).update(source="card")
+
+    references = set(by_reference(csv_rows(client, "&source=card")))
+
+    assert references == {requests["granted"].reference}
 
 
 def test_csv_is_scoped(client, editor, requests):
@@ -199,8 +219,18 @@ def test_xlsx_amounts_are_numbers(client, editor, requests):
 def test_xlsx_phone_is_readable(client, editor, requests):
     row = by_reference_cells(xlsx_rows(client))[requests["waiting"].reference]
 
-    assert row[11].value == "06 12345678"
-    assert row[11].data_type == "s"
+    assert row[12].value == "06 12345678"
+    assert row[12].data_type == "s"
+
+
+def test_xlsx_source_column(client, editor, requests):
+    InitiativeRequest.objects.filter(pk=requests["granted"].pk).update(source="card")
+
+    rows = by_reference_cells(xlsx_rows(client))
+
+    source = HEADINGS.index("Source")
+    assert rows[requests["granted"].reference][source].value == "paper card"
+    assert rows[requests["waiting"].reference][source].value == "form"
 
 
 def test_xlsx_is_scoped_and_filtered(client, editor, requests):

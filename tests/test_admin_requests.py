@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -136,6 +137,33 @@ def test_list_shows_need_labels(client, roosendaal, editor):
 )
 def test_status_and_need_filters(client, editor, mix, query, expected):
     assert listed(client, query) == refs(mix, *expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("card", {"centrum"}),
+        ("api", {"room"}),
+        ("form", {"waiting"}),
+        ("nonsense", set()),
+    ],
+)
+def test_source_filter(client, editor, mix, source, expected):
+    InitiativeRequest.objects.filter(pk=mix["centrum"].pk).update(source="card")
+    InitiativeRequest.objects.filter(pk=mix["room"].pk).update(source="api")
+    # Bergen's card request stays out of the Roosendaal editor's list.
+    InitiativeRequest.objects.filter(pk=mix["bergen"].pk).update(source="card")
+
+    assert listed(client, f"?source={source}") == refs(mix, *expected)
+
+
+def test_source_filter_offers_three_sources(client, editor, mix):
+    soup = BeautifulSoup(client.get(index_url()).content.decode(), "html.parser")
+
+    links = {a.get_text(strip=True): a["href"] for a in soup.find_all("a")}
+    assert links["form"].endswith("?source=form")
+    assert links["API"].endswith("?source=api")
+    assert links["paper card"].endswith("?source=card")
 
 
 def test_neighbourhood_filter(client, roosendaal, centrum, editor, mix):

@@ -82,6 +82,32 @@ class NeedFilter(ScopedChoiceFilter):
         )
 
 
+# Where a request was sent from, as ``InitiativeRequest.source`` stores it:
+# the site's form, the API (the embedded widget too), or the site's form
+# opened from a paper card's short address.
+SOURCE_CHOICES = [
+    ("form", gettext_lazy("form")),
+    ("api", gettext_lazy("API")),
+    ("card", gettext_lazy("paper card")),
+]
+
+
+def source_choice_label(source) -> str:
+    """Return the filter's label of ``source``, or the stored value when unknown."""
+    return str(dict(SOURCE_CHOICES).get(source, source))
+
+
+class SourceFilter(ScopedChoiceFilter):
+    title = gettext_lazy("source")
+    parameter_name = "source"
+
+    def scoped_lookups(self, request):
+        return SOURCE_CHOICES
+
+    def filter(self, queryset, value):
+        return queryset.filter(source=value)
+
+
 class MunicipalityFilter(ScopedChoiceFilter):
     title = gettext_lazy("municipality")
     parameter_name = "municipality"
@@ -269,6 +295,7 @@ class PeriodFilter(ListFilter):
 REQUEST_FILTERS = (
     StatusFilter,
     NeedFilter,
+    SourceFilter,
     NeighbourhoodFilter,
     MunicipalityFilter,
     BudgetFilter,
@@ -281,6 +308,7 @@ def filter_parameters() -> set[str]:
     return {
         "status",
         "need",
+        "source",
         "neighbourhood",
         "municipality",
         "budget",

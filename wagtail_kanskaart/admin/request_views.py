@@ -29,7 +29,7 @@ from ..models.requests import NeedKind, NeedStatus
 from . import request_display as display
 from . import request_forms
 from .permissions import editable_municipalities
-from .request_filters import filter_parameters
+from .request_filters import filter_parameters, source_choice_label
 from .spreadsheets import SpreadsheetDownloadMixin
 
 
@@ -136,6 +136,7 @@ def export_row(request_obj) -> OrderedDict:
             ("budget_amount", request_obj.budget_amount),
             ("granted_amount", display.granted_amount(request_obj)),
             ("status", display.status_label(request_obj.status)),
+            ("source", source_choice_label(request_obj.source)),
             ("name", request_obj.name),
             ("email", request_obj.email),
             ("phone", readable_phone(request_obj.phone)),
