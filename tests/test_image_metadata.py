@@ -1,7 +1,7 @@
 """Metadata is stripped from images editors upload in the Wagtail admin.
 
 Uploads go through the real admin views (single add, multiple upload, the
-chooser's upload) as a logged-in editor; the stored original and its
+chooser's upload) as a logged-in editor. The stored original and its
 renditions are read back from storage and searched for metadata bytes.
 """
 
@@ -226,8 +226,10 @@ def test_multiple_add_turns_jpeg_upright(client, image_editor):
         # top-left block ends up top right.
         top_right = rgb.getpixel((290, 10))
         top_left = rgb.getpixel((10, 10))
-    assert top_right[0] > 200 and top_right[2] < 60
-    assert top_left[2] > 150 and top_left[0] < 60
+    assert top_right[0] > 200
+    assert top_right[2] < 60
+    assert top_left[2] > 150
+    assert top_left[0] < 60
     for spec in ("max-800x600", "fill-480x320"):
         assert_clean(rendition_bytes(image, spec))
 
@@ -252,7 +254,8 @@ def test_multiple_add_strips_webp(client, image_editor):
     image = get_image_model().objects.get(pk=data["image_id"])
 
     content = stored_bytes(image)
-    assert content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    assert content[:4] == b"RIFF"
+    assert content[8:12] == b"WEBP"
     assert_clean(content)
     assert b"EXIF" not in content
     assert b"XMP " not in content
@@ -384,6 +387,26 @@ def test_animated_gif_and_webp_keep_frames():
         assert metadata_found(cleaned) == []
         with Image.open(io.BytesIO(cleaned)) as animation:
             assert animation.n_frames == 3
+
+
+def test_jpeg_drops_appended_data_and_mpo_frames():
+    exif = gps_exif()
+    # Phones append a video ("motion photo") or more pictures (MPO) after
+    # the first image's end marker, each with its own metadata.
+    with_trailer = jpeg_with_metadata() + b"ftypmp4 GPS " + COMMENT
+    mpo = encode(
+        picture(), "MPO", save_all=True, append_images=[picture((80, 60))], exif=exif
+    )
+    with Image.open(io.BytesIO(mpo)) as original:
+        assert original.n_frames == 2
+
+    for content in (with_trailer, mpo):
+        cleaned = strip_metadata(content)
+        assert metadata_found(cleaned) == []
+        assert cleaned.endswith(b"\xff\xd9")
+        with Image.open(io.BytesIO(cleaned)) as image:
+            assert image.format == "JPEG"
+            assert image.size == (400, 300)
 
 
 def test_heif_is_encoded_again_without_metadata():

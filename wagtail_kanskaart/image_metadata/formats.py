@@ -11,8 +11,8 @@ unavoidable:
 
 - A still image whose EXIF orientation is not 1 is turned upright first.
   Without its EXIF the image would otherwise show sideways.
-- HEIF and AVIF keep their metadata as items of an ISOBMFF ``meta`` box;
-  no dependency of this package rewrites those boxes, so these files are
+- HEIF and AVIF keep their metadata as items of an ISOBMFF ``meta`` box.
+  No dependency of this package rewrites those boxes, so these files are
   encoded again at quality ``REENCODE_QUALITY``.
 - TIFF keeps metadata in the same tag directories as the pixel layout, so
   it is written again, lossless (LZW).
@@ -54,8 +54,8 @@ def strip_metadata(data: bytes) -> bytes | None:
 
     None means: nothing to remove, a kind without metadata (BMP, ICO) or
     that is left alone (SVG, animated HEIF/AVIF), or a file Pillow cannot
-    read. Such a file is left to Wagtail's own validation; this function
-    never raises for bad input.
+    read. Such a file is left to Wagtail's own validation, so a damaged or
+    unknown file makes this function return None rather than raise.
     """
     try:
         image = Image.open(io.BytesIO(data))
@@ -132,8 +132,8 @@ def _strip_jpeg(data, image):
         try:
             return _strip_jpeg_segments(_reencode_jpeg(image))
         except (Image.DecompressionBombError, MemoryError, *_UNREADABLE):
-            # The pixels cannot be decoded here; keep the orientation as the
-            # only EXIF tag so the photo still shows upright.
+            # The pixels cannot be decoded here, so the orientation stays as
+            # the only EXIF tag and the photo still shows upright.
             logger.warning(
                 "JPEG could not be turned upright; its metadata is stripped "
                 "and only the orientation is kept"
@@ -236,8 +236,8 @@ def _kept_segment(marker, payload):
     """Return the payload to write for a segment, or None to leave it out."""
     if marker == 0xE0:
         if payload.startswith(_JFIF_ID) and len(payload) >= 14:
-            # Version, density unit and density; the thumbnail size is set
-            # to 0x0 and its pixels are dropped.
+            # Version, density unit and density are kept. The thumbnail size
+            # is set to 0x0 and its pixels are dropped.
             return payload[:12] + b"\x00\x00"
         return None
     if marker == 0xE2:
@@ -253,7 +253,7 @@ def _entropy_data_end(data, position):
     """Return the offset of the first marker after a scan's coded data.
 
     In coded data, 0xFF is followed by 0x00 (a stuffed byte) or a restart
-    marker; any other byte after 0xFF starts the next segment.
+    marker. Any other byte after 0xFF starts the next segment.
     """
     size = len(data)
     while True:
@@ -470,7 +470,7 @@ def _reencode_still(image, kind, **options):
     """Return a still image encoded again without metadata, None if animated.
 
     NOTE: an animated HEIF or AVIF file is left as it is, with its
-    metadata; Wagtail shows such files as still images.
+    metadata, because Pillow cannot write every frame back unchanged.
     """
     if _frame_count(image) > 1:
         logger.warning("Animated %s file left as it is, with its metadata", kind)

@@ -1,10 +1,10 @@
 """Strip metadata from image files when Wagtail stores them.
 
 ``strip_image_file`` is a ``pre_save`` receiver on the image model. Django
-sends ``pre_save`` before the file field writes a new upload to storage, so
-in most paths (the admin's add view, multiple upload and chooser upload,
-code that assigns a ``File``) the upload is replaced in memory and the
-original bytes never reach storage. Where a new file was written to
+sends ``pre_save`` before the file field writes a new upload to storage.
+So in most paths the upload is replaced in memory and the original bytes
+never reach storage: the admin's add view, multiple upload and chooser
+upload, and code that assigns a ``File``. Where a new file was written to
 storage before the model is saved (Wagtail's multiple upload of an image
 whose form needed more fields, ``image.file.save(name, content)``), the
 stored file is rewritten under the same name.

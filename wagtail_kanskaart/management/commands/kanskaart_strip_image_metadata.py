@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="List the ids of the images that carry metadata; change nothing.",
+            help="List the ids of the images that carry metadata. Nothing is changed.",
         )
 
     def handle(self, *args, dry_run=False, **options):
