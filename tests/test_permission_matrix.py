@@ -365,3 +365,65 @@ def test_other_card_print_is_refused(client, editors, world, editor):
     assert other_name not in opened.content.decode()
     assert smuggled["Content-Type"].startswith("text/html")
     assert other_name not in smuggled.content.decode()
+
+
+# The page chooser: titles of unpublished pages stay within the municipality
+
+
+@pytest.fixture
+def draft_stories(two_municipalities):
+    """A story waiting for moderation, and a published one, per municipality."""
+    from tests.factories import make_story
+
+    roosendaal, bergen = two_municipalities
+    return {
+        "roosendaal": make_story(roosendaal, "Kalsdonk geheim concept", publish=False),
+        "bergen": make_story(bergen, "Gageldonk geheim concept", publish=False),
+        "roosendaal live": make_story(roosendaal, "Kalsdonk geheim gepubliceerd"),
+    }
+
+
+def chooser_search(client, query):
+    response = client.get(reverse("wagtailadmin_choose_page_search"), {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def chooser_browse(client, parent):
+    response = client.get(reverse("wagtailadmin_choose_page_child", args=[parent.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("editor", EDITORS)
+def test_chooser_search_hides_other_drafts(client, editors, draft_stories, editor):
+    client.force_login(editors[editor])
+
+    html = chooser_search(client, "geheim")
+
+    assert draft_stories[editor].title in html
+    assert draft_stories[OTHER[editor]].title not in html
+    assert "Kalsdonk geheim gepubliceerd" in html
+
+
+@pytest.mark.parametrize("editor", EDITORS)
+def test_chooser_browse_hides_other_drafts(
+    client, editors, two_municipalities, draft_stories, editor
+):
+    pages = dict(zip(EDITORS, two_municipalities, strict=True))
+    client.force_login(editors[editor])
+
+    own = chooser_browse(client, pages[editor])
+    other = chooser_browse(client, pages[OTHER[editor]])
+
+    assert draft_stories[editor].title in own
+    assert draft_stories[OTHER[editor]].title not in other
+
+
+def test_chooser_shows_superuser_every_draft(client, admin_user, draft_stories):
+    client.force_login(admin_user)
+
+    html = chooser_search(client, "geheim")
+
+    assert draft_stories["roosendaal"].title in html
+    assert draft_stories["bergen"].title in html

@@ -1,5 +1,6 @@
 """Admin wiring only: the screens and log actions live in ``admin/``."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
@@ -9,7 +10,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from .admin.cards import CardViewSet
 from .admin.dashboard import KanskaartDashboardPanel
 from .admin.payouts import PayoutViewSet
-from .admin.permissions import MunicipalityPermissionPolicy
+from .admin.permissions import MunicipalityPermissionPolicy, editable_municipalities
 from .admin.reports import REPORTS
 from .admin.reports import admin_urls as report_admin_urls
 from .admin.request_log import register_request_log_actions
@@ -96,3 +97,21 @@ def register_kanskaart_request_action_log_actions(actions):
 @hooks.register("register_admin_viewset")
 def register_kanskaart_card_viewset():
     return CardViewSet()
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_municipalities_drafts(pages, request):
+    """Leave out of the page chooser the unpublished pages the user may not edit.
+
+    Wagtail's chooser lists every page, drafts included, to anyone with
+    admin access. An editor then sees the titles of another municipality's
+    ideas and stories that wait for moderation. Live pages stay, because
+    their titles are public anyway.
+    """
+    user = request.user
+    if user.is_superuser:
+        return pages
+    visible = Q(live=True)
+    for municipality in editable_municipalities(user):
+        visible |= Q(path__startswith=municipality.path)
+    return pages.filter(visible)
