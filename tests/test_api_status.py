@@ -139,3 +139,29 @@ def test_withdraw_needs_post(client, world):
 
     assert response.status_code == 405
     assert InitiativeRequest.objects.get().status == "granted"
+
+
+def test_withdraw_refused_after_story(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    status_path = submit(
+        client,
+        needs={"support": {"kind": "organise", "note": "Ik ben 's ochtends thuis."}},
+    )
+    assert client.get(status_path).json()["status"] == "granted"
+    story = client.post(
+        status_path + "story/",
+        {
+            "title": "Ons straatfeest",
+            "text": "We hielden een straatfeest met de hele buurt, met muziek.",
+        },
+        content_type="application/json",
+    )
+    assert story.status_code == 201, story.content
+
+    status = client.get(status_path).json()
+    response = client.post(status_path + "withdraw/?language=en")
+
+    assert status["can_withdraw"] is False
+    assert response.status_code == 409
+    assert response.json()["code"] == "withdraw_not_allowed"
+    assert InitiativeRequest.objects.get().status == RequestStatus.GRANTED

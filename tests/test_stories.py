@@ -1347,3 +1347,91 @@ def test_api_repeated_story_says_it_was_received(
         "message when it is on the website."
     )
     assert StoryPage.objects.count() == 1
+
+
+# Withdrawal once the story is sent, and what a withdrawal frees
+
+
+def withdraw_path(request_obj):
+    return path_of(status_url(request_obj)) + "intrekken/"
+
+
+def test_story_ends_withdrawal(client, granted, django_capture_on_commit_callbacks):
+    assert (
+        withdraw_path(granted)
+        in client.get(path_of(status_url(granted))).content.decode()
+    )
+    send_story(client, granted, django_capture_on_commit_callbacks)
+
+    status_page = client.get(path_of(status_url(granted)))
+    confirm_page = client.get(withdraw_path(granted))
+    response = client.post(withdraw_path(granted))
+
+    assert withdraw_path(granted) not in status_page.content.decode()
+    assert nl("Withdraw your request") not in text_of(status_page)
+    assert nl("You can no longer withdraw this request") in text_of(confirm_page)
+    assert response.status_code == 302
+    assert flash_messages(response) == [nl("You can no longer withdraw this request.")]
+    assert InitiativeRequest.objects.get(pk=granted.pk).status == RequestStatus.GRANTED
+    assert story_of(granted).workflow_in_progress is True
+
+
+def withdrawal_offer(response):
+    """Return the text of the status page's paragraph that offers a withdrawal."""
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    heading = soup.find("h2", string=nl("Withdraw your request"))
+    return " ".join(heading.find_next_sibling("p").get_text().split())
+
+
+def test_withdrawal_of_support_names_no_money(client, granted):
+    status_page = client.get(path_of(status_url(granted)))
+    confirm_page = text_of(client.get(withdraw_path(granted)))
+
+    assert withdrawal_offer(status_page) == nl(
+        "Do you no longer need it? Then withdraw your request."
+    )
+    assert nl("The money goes back to the budget.") not in confirm_page
+    assert nl("Your room booking is cancelled.") not in confirm_page
+
+
+def test_withdrawal_of_money_names_money(client, roosendaal):
+    request_obj = submit_form(roosendaal, needs=["budget"], language="nl").request
+
+    status_page = client.get(path_of(status_url(request_obj)))
+    confirm_page = text_of(client.get(withdraw_path(request_obj)))
+
+    assert withdrawal_offer(status_page) == nl(
+        "Do you no longer need it? Then withdraw your request. The money "
+        "becomes free for others."
+    )
+    assert nl("The money goes back to the budget.") in confirm_page
+    assert nl("Your room booking is cancelled.") not in confirm_page
+
+
+@pytest.mark.parametrize(
+    ("needs", "offer"),
+    [
+        (
+            ["space"],
+            "Do you no longer need it? Then withdraw your request. The room "
+            "becomes free for others.",
+        ),
+        (
+            ["budget", "space"],
+            "Do you no longer need it? Then withdraw your request. The money "
+            "and the room become free for others.",
+        ),
+    ],
+)
+def test_withdrawal_of_room_names_room(client, roosendaal, needs, offer):
+    from tests.factories import make_space
+
+    make_space(roosendaal, roosendaal.neighbourhoods.filter(slug="kalsdonk"))
+    request_obj = submit_form(roosendaal, needs=needs, language="nl").request
+    assert request_obj.status == RequestStatus.GRANTED
+
+    status_page = client.get(path_of(status_url(request_obj)))
+    confirm_page = text_of(client.get(withdraw_path(request_obj)))
+
+    assert withdrawal_offer(status_page) == nl(offer)
+    assert nl("Your room booking is cancelled.") in confirm_page

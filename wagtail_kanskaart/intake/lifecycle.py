@@ -56,9 +56,27 @@ def can_withdraw(request) -> bool:
     """Return whether the resident may still withdraw the request.
 
     Not once an editor put it in a payout batch: the bank may be paying it
-    already. :func:`withdraw` also refuses once money was paid.
+    already. Not once the resident sent her story: the idea happened, and
+    the story accounts for it. :func:`withdraw` also refuses once money was
+    paid.
     """
-    return request.status in WITHDRAWABLE and not in_open_batch(request)
+    return (
+        request.status in WITHDRAWABLE
+        and request.story_page_id is None
+        and not in_open_batch(request)
+    )
+
+
+def withdrawal_frees(request) -> dict:
+    """Return what withdrawing the request frees for others.
+
+    ``money``: money is reserved for it. ``room``: a room is booked for it.
+    A need that was declined or still waits for a decision holds neither.
+    """
+    return {
+        "money": ledger.reserved_for(request) > 0,
+        "room": bool(booking.active_bookings(request)),
+    }
 
 
 def withdraw(request, user=None):

@@ -85,9 +85,21 @@ def outcome_view(request, page, request_obj):
     return _render(request, page, request_obj, "wagtail_kanskaart/outcome.html")
 
 
+def _withdrawal_frees(request_obj):
+    if not lifecycle.can_withdraw(request_obj):
+        return {}
+    return lifecycle.withdrawal_frees(request_obj)
+
+
 @token_view
 def status_view(request, page, request_obj):
-    return _render(request, page, request_obj, "wagtail_kanskaart/status.html")
+    return _render(
+        request,
+        page,
+        request_obj,
+        "wagtail_kanskaart/status.html",
+        withdrawal_frees=_withdrawal_frees(request_obj),
+    )
 
 
 @token_view
@@ -100,4 +112,10 @@ def withdraw_view(request, page, request_obj):
         else:
             messages.success(request, _("Your request is withdrawn."))
         return _private(redirect(status_url(request_obj, absolute=False)))
-    return _render(request, page, request_obj, "wagtail_kanskaart/withdraw.html")
+    return _render(
+        request,
+        page,
+        request_obj,
+        "wagtail_kanskaart/withdraw.html",
+        withdrawal_frees=_withdrawal_frees(request_obj),
+    )

@@ -99,7 +99,8 @@ class WithdrawView(StatusTokenView):
         summary="Withdraw a request before payout",
         description="Releases the money, cancels bookings and takes the "
         "initiative page offline. 409 once the request is paid, declined or "
-        "withdrawn. No body.",
+        "withdrawn, in a payout batch, or has a story (see can_withdraw). "
+        "No body.",
         request=None,
         parameters=[LanguageQuerySerializer],
         responses={
