@@ -313,3 +313,39 @@ def test_no_personal_data_in_any_public_endpoint(client, world):
         for secret in secrets:
             assert secret.lower() not in text, (response.request["PATH_INFO"], secret)
     assert InitiativeRequest.objects.get().name == "Zorana Qx7-Vandersteen"
+
+
+def test_stories_list_every_photo_with_caption(client, world, settings, tmp_path):
+    from tests.factories import make_image
+    from wagtail_kanskaart.models.story import StoryPhoto
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    story = add_story(world.municipality, "Oogstfeest")
+    for order, caption in enumerate(["De tafel", "Het podium"]):
+        StoryPhoto.objects.create(
+            story=story,
+            image=make_image(title=f"Foto {order}", size=(64 + order, 48)),
+            caption=caption,
+            sort_order=order,
+        )
+
+    response = client.get(API + "stories/?municipality=roosendaal")
+
+    [item] = response.json()["results"]
+    photos = item["photos"]
+    assert [photo["alt"] for photo in photos] == ["De tafel", "Het podium"]
+    assert [photo["width"] for photo in photos] == [64, 65]
+    assert [photo["height"] for photo in photos] == [48, 48]
+    assert all(photo["url"].startswith("http") for photo in photos)
+    assert item["image"] == photos[0]
+
+
+def test_schema_documents_story_photos(client):
+    schema = client.get(API + "schema/?format=json").json()
+
+    story = schema["components"]["schemas"]["Story"]
+    assert "photos" in story["required"]
+    assert story["properties"]["photos"]["type"] == "array"
+    assert story["properties"]["photos"]["items"] == {
+        "$ref": "#/components/schemas/Image"
+    }

@@ -135,7 +135,12 @@ class StorySerializer(serializers.Serializer):
     municipality = serializers.CharField()
     intro = serializers.CharField()
     body = serializers.CharField(help_text="HTML.")
-    image = ImageSerializer(allow_null=True)
+    image = ImageSerializer(allow_null=True, help_text="The first photo, or null.")
+    photos = ImageSerializer(
+        many=True,
+        help_text="Every photo of the story, in order; alt is the photo's "
+        "caption, or the image's title without one.",
+    )
     initiative = InitiativeRefSerializer(allow_null=True)
     neighbourhood = NeighbourhoodRefSerializer(allow_null=True)
     first_published_at = serializers.DateTimeField(allow_null=True)
