@@ -1435,3 +1435,52 @@ def test_withdrawal_of_room_names_room(client, roosendaal, needs, offer):
 
     assert withdrawal_offer(status_page) == nl(offer)
     assert nl("Your room booking is cancelled.") in confirm_page
+
+
+# The story page
+
+
+def meta_line(response):
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    return " ".join(
+        soup.find("article").find("p", class_="kanskaart-meta").get_text().split()
+    )
+
+
+def test_story_page_names_its_neighbourhood(client, roosendaal):
+    from tests.factories import make_neighbourhood, make_story
+
+    tolberg = make_neighbourhood(roosendaal, name="Tolberg", slug="tolberg")
+    story = make_story(roosendaal, "Buurtfeest", neighbourhood=tolberg)
+
+    response = client.get(path_of(story.url))
+
+    assert f"{nl('Neighbourhood:')} Tolberg" in meta_line(response)
+
+
+def test_story_page_names_initiative_neighbourhood(client, roosendaal):
+    from tests.factories import add_page, make_story
+    from wagtail_kanskaart.models import InitiativePage
+
+    kalsdonk = roosendaal.neighbourhoods.get(slug="kalsdonk")
+    initiative = add_page(
+        roosendaal,
+        InitiativePage(
+            title="Moestuin", slug="moestuin", neighbourhood=kalsdonk, live=True
+        ),
+    )
+    story = make_story(roosendaal, "Oogstfeest", initiative=initiative)
+    hidden = add_page(
+        roosendaal,
+        InitiativePage(
+            title="Concept", slug="concept", neighbourhood=kalsdonk, live=False
+        ),
+        publish=False,
+    )
+    other = make_story(roosendaal, "Zonder wijk", initiative=hidden)
+
+    response = client.get(path_of(story.url))
+    without = client.get(path_of(other.url))
+
+    assert f"{nl('Neighbourhood:')} Kalsdonk" in meta_line(response)
+    assert nl("Neighbourhood:") not in text_of(without)
