@@ -286,6 +286,8 @@ def _answer_sent_story(request, page, request_obj, state):
         use_required_attribute=False,
     )
     for form_field in typed.fields.values():
+        # Hints on how to write are no use on text that cannot be sent.
+        form_field.help_text = ""
         form_field.widget.attrs["readonly"] = True
     captions = [
         (number, typed[story.caption_field_name(number)])
