@@ -184,7 +184,7 @@ def _check_body(data, files):
 
 
 def _story_conflict(state):
-    """Return the 409 error for a story post in ``state``, which takes none."""
+    """Return the 409 error for a story post while the story is in ``state``."""
     if state.state in story.SENT_STATES:
         # Most often a repeat of the post that sent it, after a network error.
         return Conflict(
