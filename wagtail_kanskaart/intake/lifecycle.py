@@ -71,7 +71,8 @@ def withdrawal_frees(request) -> dict:
     """Return what withdrawing the request frees for others.
 
     ``money``: money is reserved for it. ``room``: a room is booked for it.
-    A need that was declined or still waits for a decision holds neither.
+    A need that was declined, or still waits for a decision, has neither
+    money reserved nor a room booked.
     """
     return {
         "money": ledger.reserved_for(request) > 0,
