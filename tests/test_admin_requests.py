@@ -558,3 +558,27 @@ def test_room_in_review_offers_no_cancel(client, roosendaal, editor):
 
     assert action_url("cancel_booking", waiting) not in html
     assert action_url("change_booking", waiting) in html
+
+
+def test_every_message_event_has_a_label_in_the_history():
+    """The inspect view's message table names each event in words, never by
+    its code, so every event with templates needs a label."""
+    from pathlib import Path
+
+    import wagtail_kanskaart
+    from wagtail_kanskaart.admin.request_display import EVENT_LABELS
+
+    folder = (
+        Path(wagtail_kanskaart.__file__).parent
+        / "templates/wagtail_kanskaart/notifications"
+    )
+    audiences = ("resident", "editors", "support", "space_manager")
+    events = {
+        path.stem.removesuffix("_subject").rsplit(f"_{audience}", 1)[0]
+        for path in folder.glob("*.txt")
+        for audience in audiences
+        if path.stem.removesuffix("_subject").endswith(f"_{audience}")
+    }
+
+    assert "story_published" in events
+    assert sorted(events - set(EVENT_LABELS)) == []

@@ -188,3 +188,35 @@ def test_status_link_is_not_in_any_public_page(client, roosendaal):
 
         assert not re.search(r"/status/[A-Za-z0-9_-]{20,}", html), path
         assert not re.search(r"/uitkomst/[A-Za-z0-9_-]{20,}", html), path
+
+
+def test_iban_and_address_in_the_idea_are_removed(client, roosendaal):
+    typed = {
+        "iban": "NL91ABNA0417164300",
+        "spaced iban": "NL91 ABNA 0417 1643 00",
+        "street": "Kalsdonkseweg 12",
+        "postcode": "4701 AB",
+    }
+    client.post(
+        roosendaal.form_page.url,
+        request_data(
+            title="Bloemen in de straat",
+            description=(
+                f"Geld graag naar {typed['iban']} (of {typed['spaced iban']}). "
+                f"Ik woon op {typed['street']}, {typed['postcode']} Roosendaal. "
+                "We plantten in 2024 en 12 buren hielpen."
+            ),
+            needs=["budget"],
+            budget_amount="50",
+        ),
+    )
+    page = InitiativeRequest.objects.get().initiative_page.specific
+
+    text = BeautifulSoup(client.get(page.url).content, "html.parser").get_text()
+
+    for what, value in typed.items():
+        assert value not in text, what
+    with translation.override("nl"):
+        assert translation.gettext("[contact details removed]") in text
+    # Ordinary numbers in the story stay.
+    assert "We plantten in 2024 en 12 buren hielpen." in text

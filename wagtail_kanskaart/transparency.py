@@ -41,6 +41,25 @@ STORY_THUMBNAIL_SPEC = "fill-480x320"
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
+# An IBAN as people type it: a country code, two check digits, then groups
+# of four letters or digits, with or without spaces, and a shorter last
+# group. Matched by shape only, so a mistyped IBAN is removed too.
+_IBAN_RE = re.compile(
+    r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?\b"
+)
+
+# A Dutch postcode ("4701 AB", "4701AB"; capitals only, so "in 2024 en" is
+# left alone), and a street with its house number ("Kalsdonkseweg 12",
+# "Dorpsstraat 12-2"): a word that ends in a usual street word, then a
+# number.
+_POSTCODE_RE = re.compile(r"\b[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2}\b")
+_STREET_RE = re.compile(
+    r"\b[^\W\d_][\w'-]+(?:straat|weg|laan|plein|singel|gracht|kade|dijk|dreef|hof|"
+    r"pad|steeg|markt|ring|baan|park|veld|erf|wal|haven)"
+    r"\s+\d{1,5}(?:[ -]?[A-Za-z]\b|[ -]\d{1,4}\b)?",
+    re.IGNORECASE,
+)
+
 # A neighbourhood slug as it may appear in ?wijk=. Anything else is ignored
 # before it reaches the database, because PostgreSQL rejects strings with
 # NUL characters.
@@ -48,16 +67,21 @@ NEIGHBOURHOOD_SLUG_RE = re.compile(r"^[-a-z0-9_]{1,100}$")
 
 
 def redact_contact_details(text: str) -> str:
-    """Replace e-mail addresses and phone numbers in free text with a marker.
+    """Replace e-mail addresses, phone numbers, IBANs and addresses in free
+    text with a marker.
 
-    Residents sometimes type their phone number or e-mail address into the
-    description, which becomes the public summary of their idea. Names cannot
-    be recognised this way, so the editors' moderation is the check for those.
+    Residents sometimes type such details into the description of their idea
+    or into their story, which become public. Names cannot be recognised
+    this way, so the editors' moderation is the check for those.
     """
     if not text:
         return text
     marker = _("[contact details removed]")
     text = _EMAIL_RE.sub(marker, text)
+    # IBANs before phone numbers: the digits of an IBAN can look like one.
+    text = _IBAN_RE.sub(marker, text)
+    text = _STREET_RE.sub(marker, text)
+    text = _POSTCODE_RE.sub(marker, text)
     matches = list(phonenumbers.PhoneNumberMatcher(text, "NL"))
     for match in reversed(matches):
         text = text[: match.start] + marker + text[match.end :]

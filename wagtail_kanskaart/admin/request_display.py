@@ -443,6 +443,13 @@ EVENT_LABELS = {
     "booking_changed": gettext_lazy("booking changed"),
     "booking_cancelled": gettext_lazy("booking cancelled"),
     "support_reassigned": gettext_lazy("support contact changed"),
+    "support_released": gettext_lazy("support contact released"),
+    "iban_changed": gettext_lazy("bank account changed"),
+    "published": gettext_lazy("initiative page online"),
+    "changes_requested": gettext_lazy("changes to the idea requested"),
+    "story_submitted": gettext_lazy("story received"),
+    "story_changes_requested": gettext_lazy("changes to the story requested"),
+    "story_published": gettext_lazy("story online"),
 }
 
 
