@@ -560,7 +560,7 @@ def test_room_in_review_offers_no_cancel(client, roosendaal, editor):
     assert action_url("change_booking", waiting) in html
 
 
-def test_every_message_event_has_a_label_in_the_history():
+def test_message_events_have_labels():
     """The inspect view's message table names each event in words, never by
     its code, so every event with templates needs a label."""
     from pathlib import Path

@@ -213,7 +213,7 @@ def test_decision_hook_granting_nothing_goes_to_review(municipality):
 # after_kanskaart_status_change
 
 
-def test_status_change_hook_runs_after_commit_with_both_statuses(
+def test_status_change_hook_after_commit(
     municipality, django_capture_on_commit_callbacks
 ):
     from wagtail_kanskaart.intake import lifecycle

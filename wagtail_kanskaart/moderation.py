@@ -287,8 +287,8 @@ def workflow_changes_requested(sender, instance, user=None, **kwargs):
 
     The request keeps its status and everything arranged for it. The resident
     gets a message for her initiative page and for the story she wrote,
-    because she can change those on her status page; not for an editor's
-    story about her idea.
+    because she can change those on her status page. An editor's story about
+    her idea sends her nothing.
     """
     page = _moderated_page(instance)
     if page is None:

@@ -48,11 +48,11 @@ _IBAN_RE = re.compile(
     r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?\b"
 )
 
-# A Dutch postcode ("4701 AB", "4701AB"; capitals only, so "in 2024 en" is
-# left alone), and a street with its house number ("Kalsdonkseweg 12",
-# "Dorpsstraat 12-2"): a word that ends in a usual street word, then a
-# number.
+# A Dutch postcode ("4701 AB", "4701AB"). Capitals only, so "in 2024 en"
+# is left alone.
 _POSTCODE_RE = re.compile(r"\b[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2}\b")
+# A street with its house number ("Kalsdonkseweg 12", "Dorpsstraat 12-2"):
+# a word that ends in a usual street word, then a number.
 _STREET_RE = re.compile(
     r"\b[^\W\d_][\w'-]+(?:straat|weg|laan|plein|singel|gracht|kade|dijk|dreef|hof|"
     r"pad|steeg|markt|ring|baan|park|veld|erf|wal|haven)"
@@ -96,8 +96,9 @@ class BudgetMeter:
     """What a budget meter shows: the share of the money still available.
 
     ``percent`` is a whole number from 0 to 100. It is 0 only when nothing
-    is left and 100 only when nothing is granted; in between it stays within
-    1..99, so a meter never looks empty or full while that is not true.
+    is left and 100 only when nothing is granted. In between it stays within
+    1..99, so a meter never looks empty or full while money is both left
+    and granted.
     """
 
     percent: int

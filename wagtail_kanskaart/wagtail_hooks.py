@@ -104,8 +104,8 @@ def hide_other_municipalities_drafts(pages, request):
     """Leave out of the page chooser the unpublished pages the user may not edit.
 
     Wagtail's chooser lists every page, drafts included, to anyone with
-    admin access. An editor then sees the titles of another municipality's
-    ideas and stories that wait for moderation. Live pages stay, because
+    admin access, so an editor could read the titles of another
+    municipality's ideas and stories that wait for moderation. Live pages stay, because
     their titles are public anyway.
     """
     user = request.user

@@ -32,8 +32,8 @@ NAMESPACE = "kanskaart_card_admin"
 ICON = "doc-full"
 PAPER_CARDS = gettext_lazy("Paper cards")
 
-# What editors read when ``addresses.ShortAddressUnavailable`` is raised: the
-# site's urls.py lacks the card URLs, or the page belongs to no site.
+# The editors' message for ``addresses.ShortAddressUnavailable``, raised when
+# the site's urls.py lacks the card URLs or the page belongs to no site.
 ADDRESS_PROBLEM = gettext_lazy(
     "The short address of the cards cannot be made. Ask your developer to "
     "run manage.py check and set up the paper cards."
@@ -58,7 +58,7 @@ def invitation_for(municipality) -> str:
 
 
 class PrintForm(forms.Form):
-    """Which cards to print, on which paper, and with which invitation."""
+    """The choice of cards to print: neighbourhood, paper and invitation."""
 
     neighbourhood = forms.ChoiceField(
         label=gettext_lazy("Neighbourhood"),

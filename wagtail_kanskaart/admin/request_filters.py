@@ -82,9 +82,9 @@ class NeedFilter(ScopedChoiceFilter):
         )
 
 
-# Where a request was sent from, as ``InitiativeRequest.source`` stores it:
-# the site's form, the API (the embedded widget too), or the site's form
-# opened from a paper card's short address.
+# The sources of a request, as ``InitiativeRequest.source`` stores them: the
+# site's form, the API (the embedded widget too), or the site's form opened
+# from a paper card's short address.
 SOURCE_CHOICES = [
     ("form", gettext_lazy("form")),
     ("api", gettext_lazy("API")),

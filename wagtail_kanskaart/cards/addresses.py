@@ -8,7 +8,7 @@ URL_NAME = "kanskaart_cards:short_address"
 
 
 class ShortAddressUnavailable(Exception):
-    """The short address cannot be built; the message says why, for editors."""
+    """An error: the short address cannot be built; the message is for editors."""
 
 
 def short_path(neighbourhood) -> str:

@@ -107,7 +107,7 @@ def make_card_text(
         invitation=printable(invitation),
         needs_heading=_("What can you get?"),
         # The form's own words for the three needs, so the card and the
-        # form say the same.
+        # form use the same words.
         needs=[str(label) for _value, label in NEED_CHOICES],
         address_label=_("Scan the code or type:"),
         address=printable(printed_address(url)),

@@ -9,7 +9,8 @@ import segno
 # crumpled or stained in a community centre.
 ERROR_CORRECTION = "q"
 
-# The white border around the code, in modules. The QR standard asks for 4.
+# The white border around the code, in modules. The QR standard
+# (ISO/IEC 18004) requires 4.
 QUIET_ZONE = 4
 
 

@@ -63,7 +63,7 @@ def _private(response):
 class ShortAddressView(View):
     """Redirect ``/k/<code>/`` to the form, and count one visit per GET.
 
-    HEAD and OPTIONS answer without counting, so link checkers and
+    HEAD and OPTIONS get a response without counting, so link checkers and
     previews that only ask for headers do not inflate the numbers. A code
     that is invalid or unknown gets the not-found page with status 404.
     A known code whose municipality has no live form page still counts,

@@ -1,6 +1,6 @@
 """Strip location and other metadata from every image stored through Wagtail.
 
-Residents' story photos are already clean JPEGs (``intake.photos``); this
+Residents' story photos are already clean JPEGs (``intake.photos``). This
 package covers the images editors upload in the admin and images that code
 creates, for the site's image model (``get_image_model()``). Renditions are
 made from the clean original, so they are clean too. The setting

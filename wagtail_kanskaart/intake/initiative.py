@@ -90,8 +90,8 @@ def add_draft_page(parent, page, user=None, publish=False):
     """Add ``page`` under ``parent`` as a draft and start its moderation.
 
     The page is saved with a first revision. With ``publish`` the revision
-    goes live at once; otherwise the page enters the moderation workflow
-    that applies to it, if any, or stays an unpublished draft. Lock
+    goes live at once. Otherwise the page enters the moderation workflow
+    that applies to it, or stays an unpublished draft when there is none. Lock
     ``parent`` first (``select_for_update``) inside a transaction, because
     Wagtail computes the new page's tree path from its siblings. Returns
     the revision.

@@ -53,7 +53,7 @@ _UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError
 
 
 class PhotoError(ValueError):
-    """An uploaded photo is rejected; ``message`` tells the resident why."""
+    """An uploaded photo is rejected; ``message`` is the reason, for the resident."""
 
     def __init__(self, message):
         super().__init__(message)
@@ -263,7 +263,7 @@ def stories_collection(municipality):
 def save_image(photo: CleanPhoto, title, collection):
     """Store a clean photo as a Wagtail image and return it.
 
-    The file name is random, so it holds nothing of the upload's name.
+    The file name is random, so it contains nothing of the upload's name.
     """
     image_model = get_image_model()
     name = f"verhaal-{secrets.token_hex(8)}.jpg"
@@ -339,8 +339,8 @@ def _name_mac(name, request_obj) -> str:
 def kept_preview_key(key, request_obj) -> str:
     """Return a key for a kept photo's preview address, or "" for a bad key.
 
-    Wagtail serves only letters, digits, "_" and "-" in page addresses, so
-    the signed key cannot go there; this one is the file's random name and
+    Wagtail routes only letters, digits, "_" and "-" in page addresses, so
+    the signed key cannot go there. This key is the file's random name and
     a keyed hash that binds it to the request.
     """
     name = _kept_name(key, request_obj)

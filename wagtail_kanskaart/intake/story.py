@@ -68,7 +68,7 @@ STORY_STATES = (
 # The states in which the resident's story is sent and waits for an editor.
 SENT_STATES = (IN_REVIEW, WAITING)
 
-# Why a resident cannot write her story yet.
+# The reasons a resident cannot write her story yet.
 REASON_DECISION = "decision"
 REASON_PAYOUT = "payout"
 
@@ -85,10 +85,10 @@ class StoryNotAllowed(Exception):
 
 @dataclass(frozen=True)
 class StoryState:
-    """What the resident can do about her story now.
+    """The resident's options for her story at this moment.
 
-    ``state`` is one of ``STORY_STATES``. ``reason`` says why for
-    ``not_yet``; ``url`` is the live story's address; ``comment`` is the
+    ``state`` is one of ``STORY_STATES``. For ``not_yet``, ``reason`` is the
+    cause. ``url`` is the live story's address, and ``comment`` is the
     editors' request for changes.
     """
 
@@ -374,9 +374,9 @@ def submit_story(request_obj, title, text, photos, user=None):
 
     ``title`` and ``text`` must be cleaned by ``StoryForm``; ``photos`` is a
     list of ``(CleanPhoto, caption)`` pairs. The page goes under the
-    municipality page, with the request's neighbourhood and initiative,
-    and enters the municipality's workflow; without a workflow it waits as
-    an unpublished draft. The editors and the resident get a message.
+    municipality page, with the request's neighbourhood and initiative.
+    It enters the municipality's workflow, or waits as an unpublished
+    draft when there is none. The editors and the resident get a message.
     Raises ``StoryNotAllowed`` when the request may not get a story (see
     :func:`may_write_story`). Returns the page.
     """

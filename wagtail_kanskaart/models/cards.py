@@ -6,7 +6,7 @@ class CardVisit(models.Model):
     """How often a neighbourhood's card address was opened on one day.
 
     Only a count per day is kept: no address, cookie or device, so the
-    numbers say which cards work without saying who used them.
+    numbers show which cards work without revealing who used them.
     """
 
     neighbourhood = models.ForeignKey(

@@ -241,7 +241,7 @@ class MunicipalityPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         # ?wijk=<slug> narrows the page to one neighbourhood. A value that
-        # matches none is ignored, and the page says so.
+        # matches none is ignored, and the page shows a note.
         wijk = request.GET.get("wijk", "")
         neighbourhood = find_neighbourhood(self, wijk) if wijk else None
         context.update(municipality_context(self, neighbourhood))

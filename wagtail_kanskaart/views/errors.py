@@ -1,6 +1,6 @@
 """A plain-language page for requests the server cannot read.
 
-Django answers 400 itself, before any view runs, when a post carries more
+Django responds with 400 itself, before any view runs, when a post carries more
 files or fields than its limits allow, or when a request is malformed in
 other ways. A site shows this page instead of Django's one line by setting
 ``handler400 = "wagtail_kanskaart.views.errors.bad_request"`` in its root

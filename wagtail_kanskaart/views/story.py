@@ -269,7 +269,7 @@ def _save(request, page, request_obj, form, chosen, changing):
 
 
 def _answer_sent_story(request, page, request_obj, state):
-    """Answer a post that comes after the story was sent.
+    """Respond to a post that comes after the story was sent.
 
     A post of the sent text is a repeat, so it gets the thanks of the first
     post. Other text (typed in a second tab) is shown again, read-only, so
